@@ -1,0 +1,63 @@
+# pg_convo — the two commands a newcomer needs are `make up` and `make test` (see README.md).
+SHELL := /bin/bash
+PG_CONFIG ?= /usr/bin/pg_config
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# What the installed extension is built from: a change to any of these reinstalls it.
+EXT_SOURCES := Cargo.toml Cargo.lock pg_convo.control $(shell find src -type f 2>/dev/null)
+INSTALL_STAMP := .tools/installed.stamp
+
+.PHONY: help bootstrap install up down status reset token migrate test bench psql fmt lint
+
+help:
+	@echo "make up       start the local stack (Postgres + pg_convo + PostgREST + gateway), migrated and seeded"
+	@echo "make test     every suite, against a throwaway stack"
+	@echo "make down     stop the local stack          make reset   recreate its database"
+	@echo "make status   print URLs and keys           make token SUB=<uuid>   a signed user JWT"
+	@echo "make install  build + install the extension make migrate [DATABASE_URL=...]"
+	@echo "make bench    the benchmarks (BENCHMARKS.md)"
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+# Installs the release build into the Postgres that $(PG_CONFIG) names (needs root or sudo).
+install: bootstrap $(INSTALL_STAMP)
+
+$(INSTALL_STAMP): $(EXT_SOURCES)
+	cargo pgrx install --release --pg-config $(PG_CONFIG) $(if $(filter 0,$(shell id -u)),,--sudo)
+	@mkdir -p .tools && touch $@
+
+up: install
+	@scripts/stack.sh up
+
+down:
+	@scripts/stack.sh down
+
+status:
+	@scripts/stack.sh status
+
+reset: install
+	@scripts/stack.sh reset
+
+token:
+	@test -n "$(SUB)" || { echo "usage: make token SUB=<user uuid>" >&2; exit 2; }
+	@scripts/stack.sh token "$(SUB)"
+
+migrate:
+	@DATABASE_URL="$(DATABASE_URL)" scripts/migrate.sh
+
+psql:
+	@scripts/stack.sh psql
+
+test: bootstrap
+	@scripts/test.sh $(SUITE)
+
+bench: install
+	@scripts/bench.sh
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings

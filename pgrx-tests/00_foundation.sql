@@ -1,0 +1,111 @@
+-- Foundation: the Supabase compatibility bootstrap, the migration history, and schema-wide
+-- security rules (Supabase's database linter, as assertions) that every later migration obeys.
+begin;
+select plan(31);
+
+-- Lint queries, written once and run both on the real schema (must be empty) and on a
+-- deliberately bad scratch object (must catch it), so each lint can be seen to fail.
+create temp view lint_no_rls as
+  select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relrowsecurity;
+create temp view lint_unwrapped_uid as  -- auth.uid() evaluated per row instead of once (initPlan)
+  select tablename || '.' || policyname from pg_policies
+  where schemaname = 'public'
+    and regexp_replace(coalesce(qual, '') || ' ' || coalesce(with_check, ''),
+                       '\(\s*SELECT auth\.(uid|role|jwt)\(\) AS \w+\)', '', 'g') ~ 'auth\.(uid|role|jwt)\(\)';
+create temp view lint_policy_for_public as  -- a policy that does not name its role
+  select tablename || '.' || policyname from pg_policies
+  where schemaname = 'public' and roles = '{public}';
+create temp view lint_unindexed_fk as  -- a foreign key with no index that starts with its columns
+  select c.conrelid::regclass || '.' || c.conname from pg_constraint c
+  join pg_namespace n on n.oid = c.connamespace
+  where c.contype = 'f' and n.nspname = 'public'
+    and not exists (
+      select from pg_index i where i.indrelid = c.conrelid
+        and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey);
+create temp view lint_exposed_definer as  -- SECURITY DEFINER reachable through PostgREST
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  where n.nspname = 'public' and p.prosecdef;
+create temp view lint_definer_search_path as  -- SECURITY DEFINER without a pinned search_path
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  where p.prosecdef and n.nspname in ('public', 'convo')
+    and not exists (select from unnest(p.proconfig) s where s like 'search_path=%');
+create temp view lint_definer_view as  -- a view in public that runs with its owner's rights
+  select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = 'public' and c.relkind = 'v'
+    and not coalesce('security_invoker=true' = any (c.reloptions), false);
+create temp view lint_public_execute as  -- a function anyone (PUBLIC) may execute
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  where n.nspname = 'public'
+    and exists (select from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                where a.grantee = 0 and a.privilege_type = 'EXECUTE');
+create temp view lint_convo_execute_public as  -- extension functions default to PUBLIC: revoked
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  where n.nspname = 'convo'
+    and exists (select from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                where a.grantee = 0 and a.privilege_type = 'EXECUTE');
+
+-- The real schema is clean.
+select is_empty('select * from lint_no_rls', 'every table in public has row level security');
+select is_empty('select * from lint_unwrapped_uid', 'policies call auth.uid() as (select auth.uid())');
+select is_empty('select * from lint_policy_for_public', 'every policy names its role');
+select is_empty('select * from lint_unindexed_fk', 'every foreign key in public is indexed');
+select is_empty('select * from lint_exposed_definer', 'no SECURITY DEFINER function in the exposed schema');
+select is_empty('select * from lint_definer_search_path', 'SECURITY DEFINER functions pin search_path');
+select is_empty('select * from lint_definer_view', 'views in public are security_invoker');
+select is_empty('select * from lint_public_execute', 'no function in public is executable by PUBLIC');
+select is_empty('select * from lint_convo_execute_public', 'no convo function is executable by PUBLIC');
+
+-- ...and each lint catches a deliberately bad object (rolled back with the test).
+create table public.lint_scratch (id int primary key, owner_id uuid references auth.users (id));
+create table public.lint_scratch_child (id int, parent int references public.lint_scratch (id));
+alter table public.lint_scratch enable row level security;
+create policy "bad unwrapped" on public.lint_scratch for select to authenticated using (owner_id = auth.uid());
+create policy "bad no role" on public.lint_scratch for select using (owner_id = (select auth.uid()));
+create function public.lint_definer() returns int language sql security definer as 'select 1';
+create view public.lint_view as select 1 as one;
+select isnt_empty('select * from lint_no_rls', 'the RLS lint catches a table without RLS');
+select isnt_empty('select * from lint_unwrapped_uid', 'the auth.uid() lint catches an unwrapped call');
+select isnt_empty('select * from lint_policy_for_public', 'the role lint catches a policy for PUBLIC');
+select isnt_empty('select * from lint_unindexed_fk', 'the FK lint catches an unindexed foreign key');
+select isnt_empty('select * from lint_exposed_definer', 'the definer lint catches an exposed SECURITY DEFINER');
+select isnt_empty('select * from lint_definer_search_path', 'the search_path lint catches a mutable search_path');
+select isnt_empty('select * from lint_definer_view', 'the view lint catches a definer-rights view');
+select isnt_empty('select * from lint_public_execute', 'the execute lint catches a function open to PUBLIC');
+drop view public.lint_view; drop function public.lint_definer();
+drop table public.lint_scratch_child, public.lint_scratch;
+
+-- Roles as Supabase has them.
+select ok(not rolcanlogin and not rolbypassrls, 'anon: NOLOGIN, no BYPASSRLS') from pg_roles where rolname = 'anon';
+select ok(not rolcanlogin and not rolbypassrls, 'authenticated: NOLOGIN, no BYPASSRLS') from pg_roles where rolname = 'authenticated';
+select ok(not rolcanlogin and rolbypassrls, 'service_role: NOLOGIN BYPASSRLS') from pg_roles where rolname = 'service_role';
+select ok(rolcanlogin and not rolinherit, 'authenticator: LOGIN NOINHERIT') from pg_roles where rolname = 'authenticator';
+select ok(pg_has_role('authenticator', 'anon', 'member') and pg_has_role('authenticator', 'authenticated', 'member')
+          and pg_has_role('authenticator', 'service_role', 'member'), 'authenticator may switch to the three API roles');
+select has_schema(s, 'schema ' || s || ' exists') from unnest(array['auth', 'extensions', 'storage']) s;
+select ok(exists (select from pg_publication where pubname = 'supabase_realtime'), 'the supabase_realtime publication exists');
+
+-- auth.*() read the old per-claim settings first and the JSON claims second.
+select set_config('request.jwt.claims',
+  '{"sub":"22222222-2222-2222-2222-222222222222","role":"authenticated","email":"j@x.io","aud":"authenticated"}', true);
+select is(auth.uid(), '22222222-2222-2222-2222-222222222222'::uuid, 'auth.uid() reads request.jwt.claims');
+select is(array[auth.role(), auth.email(), auth.jwt() ->> 'aud'], array['authenticated', 'j@x.io', 'authenticated'],
+          'auth.role(), auth.email(), auth.jwt() read request.jwt.claims');
+select set_config('request.jwt.claim.sub', '11111111-1111-1111-1111-111111111111', true),
+       set_config('request.jwt.claim.role', 'service_role', true);
+select is(array[auth.uid()::text, auth.role()], array['11111111-1111-1111-1111-111111111111', 'service_role'],
+          'the per-claim settings win over the JSON claims');
+
+-- convo_info() through the API roles.
+select tests.act_as_anon();
+select is(public.convo_info() ->> 'role', 'anon', 'anon may call convo_info()');
+select tests.act_as_postgres();
+
+-- Every migration file has its history row, as the Supabase CLI records it.
+select set_eq(
+  'select version from supabase_migrations.schema_migrations',
+  $$ select unnest(string_to_array(current_setting('convo_test.migration_versions'), ',')) $$,
+  'supabase_migrations.schema_migrations lists exactly the files in migrations/');
+
+select * from finish();
+rollback;
