@@ -32,3 +32,17 @@ comment on function public.convo_info() is
 
 revoke execute on function public.convo_info() from public;
 grant execute on function public.convo_info() to anon, authenticated, service_role;
+
+-- Shared by every table with an updated_at column: BEFORE UPDATE keeps it current.
+-- Lives in convo (not exposed); runs as the writer, touches only the row being written.
+create function convo.touch_updated_at()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+comment on function convo.touch_updated_at() is 'BEFORE UPDATE trigger: sets updated_at to now().';
