@@ -46,3 +46,4 @@ begin
 end
 $$;
 comment on function convo.touch_updated_at() is 'BEFORE UPDATE trigger: sets updated_at to now().';
+revoke execute on function convo.touch_updated_at() from public;
