@@ -26,14 +26,18 @@ fi
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 --no-psqlrc -d "$DATABASE_URL")
 
-# The history table, exactly as the Supabase CLI creates it.
+# The history table, exactly as the Supabase CLI creates it (under the runners' lock: two
+# concurrent `create schema if not exists` can otherwise collide).
 "${PSQL[@]}" >/dev/null <<'SQL' || fail "cannot reach the database or create the history table"
+begin;
+select pg_advisory_xact_lock(hashtext('supabase_migrations.schema_migrations'));
 create schema if not exists supabase_migrations;
 create table if not exists supabase_migrations.schema_migrations (
   version text not null primary key,
   statements text[],
   name text
 );
+commit;
 SQL
 
 # The files, checked for well-formed names and unique versions.

@@ -1,1 +1,190 @@
-pub fn x(){}
+//! Harness for the integration tests: they talk to a running pg_convo stack (the throwaway one
+//! that `make test` starts, or any other named by `STACK_ENV`) through the real PostgREST, with
+//! real HS256 JWTs, exactly as supabase-js / supabase-py would.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The stack's URLs and keys, from its `stack.env` (as `supabase status -o env` prints them).
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub api_url: String,
+    pub rest_url: String,
+    pub db_url: String,
+    pub anon_key: String,
+    pub service_role_key: String,
+    pub jwt_secret: String,
+}
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+pub fn stack() -> &'static Stack {
+    static STACK: OnceLock<Stack> = OnceLock::new();
+    STACK.get_or_init(|| {
+        let path = std::env::var("STACK_ENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| repo_root().join(".local/test-stack/stack.env"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("no stack at {} ({e}): run `make test`, or set STACK_ENV", path.display())
+        });
+        let vars: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
+        let get = |k: &str| vars.get(k).unwrap_or_else(|| panic!("{k} missing")).to_string();
+        Stack {
+            api_url: get("API_URL"),
+            rest_url: get("REST_URL"),
+            db_url: get("DB_URL"),
+            anon_key: get("ANON_KEY"),
+            service_role_key: get("SERVICE_ROLE_KEY"),
+            jwt_secret: get("JWT_SECRET"),
+        }
+    })
+}
+
+pub fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// An HS256 JWT over `claims`, signed with `secret`.
+pub fn mint(secret: &str, claims: &Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let signing_input = format!("{header}.{payload}");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(signing_input.as_bytes());
+    let sig = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    format!("{signing_input}.{sig}")
+}
+
+/// A signed-in user's access token, as GoTrue issues it.
+pub fn user_token(uid: &str) -> String {
+    let now = now_secs();
+    mint(
+        &stack().jwt_secret,
+        &json!({"sub": uid, "role": "authenticated", "aud": "authenticated",
+                "email": format!("{uid}@example.test"), "iat": now, "exp": now + 3600}),
+    )
+}
+
+/// Who a request is made as.
+#[derive(Debug, Clone)]
+pub enum As {
+    /// The anon key as `apikey`, no Authorization (a signed-out supabase-js client).
+    Anon,
+    /// The service_role key (a backend).
+    Service,
+    /// A signed-in user: anon key as `apikey`, the user's JWT as bearer.
+    User(String),
+    /// An arbitrary bearer token (bad, expired …), with the anon key as `apikey`.
+    Bearer(String),
+    /// No apikey and no Authorization at all.
+    Nobody,
+}
+
+/// A response: status, JSON body (Null when empty or not JSON), headers by lower-case name.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+    pub headers: HashMap<String, String>,
+}
+
+fn agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build())
+}
+
+/// A request to the API gateway: `path` is below `/rest/v1` (e.g. `/rpc/convo_info`).
+pub fn api(method: &str, path: &str, who: &As, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+    let url = format!("{}/rest/v1{}", stack().api_url, path);
+    send(method, &url, who, body, headers)
+}
+
+/// The same, straight to PostgREST (no gateway): `who` must carry a token.
+pub fn rest(method: &str, path: &str, who: &As, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+    let url = format!("{}{}", stack().rest_url, path);
+    send(method, &url, who, body, headers)
+}
+
+fn send(method: &str, url: &str, who: &As, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+    let s = stack();
+    let mut req = agent().request(method, url);
+    match who {
+        As::Anon => req = req.set("apikey", &s.anon_key),
+        As::Service => {
+            req = req.set("apikey", &s.service_role_key);
+            req = req.set("Authorization", &format!("Bearer {}", s.service_role_key));
+        }
+        As::User(token) | As::Bearer(token) => {
+            req = req.set("apikey", &s.anon_key);
+            req = req.set("Authorization", &format!("Bearer {token}"));
+        }
+        As::Nobody => {}
+    }
+    for (k, v) in headers {
+        req = req.set(k, v);
+    }
+    let result = match body {
+        Some(b) => req.set("Content-Type", "application/json").send_string(&b.to_string()),
+        None => req.call(),
+    };
+    let resp = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = resp.status();
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .filter_map(|n| resp.header(&n).map(|v| (n.to_lowercase(), v.to_string())))
+        .collect();
+    let text = resp.into_string().unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Resp { status, body, text, headers }
+}
+
+/// POST /rpc/NAME with a JSON object of named arguments.
+pub fn rpc(name: &str, who: &As, args: Value) -> Resp {
+    api("POST", &format!("/rpc/{name}"), who, Some(&args), &[])
+}
+
+/// A superuser connection to the stack's database (for set-up and for checking what was written).
+pub fn db() -> postgres::Client {
+    postgres::Client::connect(&stack().db_url, postgres::NoTls).expect("connect to the stack's database")
+}
+
+/// A new user in auth.users (the profiles trigger, once it exists, gives them a profile).
+pub fn create_user(label: &str) -> String {
+    let id = uuid::Uuid::new_v4();
+    let email = format!("{label}-{id}@example.test");
+    db().execute(
+        "insert into auth.users (id, aud, role, email, raw_user_meta_data)
+         values ($1, 'authenticated', 'authenticated', $2, jsonb_build_object('full_name', $3::text))",
+        &[&id, &email, &label],
+    )
+    .expect("create user");
+    id.to_string()
+}
+
+/// Tells PostgREST to reload its schema cache and waits until `ready` says the change is served.
+pub fn reload_schema_until(ready: impl Fn() -> bool) {
+    db().batch_execute("notify pgrst, 'reload schema'").unwrap();
+    for _ in 0..100 {
+        if ready() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("PostgREST did not pick up the schema change within 10 s");
+}
