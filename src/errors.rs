@@ -23,7 +23,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConvoError {
     /// Bad input: a malformed, missing or out-of-range argument.
-    InvalidArgument { message: String, hint: Option<String> },
+    InvalidArgument {
+        message: String,
+        hint: Option<String>,
+    },
     /// The caller may not do this (wrong user, wrong role).
     Forbidden(String),
     /// The thing the caller named does not exist (or is not visible to them).
@@ -38,11 +41,17 @@ pub type ConvoResult<T> = Result<T, ConvoError>;
 
 impl ConvoError {
     pub fn invalid(message: impl Into<String>) -> Self {
-        ConvoError::InvalidArgument { message: message.into(), hint: None }
+        ConvoError::InvalidArgument {
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn invalid_with_hint(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        ConvoError::InvalidArgument { message: message.into(), hint: Some(hint.into()) }
+        ConvoError::InvalidArgument {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
     }
 
     /// The SQLSTATE this error is raised with.
@@ -95,7 +104,11 @@ impl ConvoError {
 fn raise_custom(err: &ConvoError) -> ! {
     let result = Spi::run_with_args(
         "select convo.raise_error($1, $2, $3)",
-        &[err.sqlstate().into(), err.message().into(), err.hint().into()],
+        &[
+            err.sqlstate().into(),
+            err.message().into(),
+            err.hint().into(),
+        ],
     );
     // convo.raise_error always raises; reaching this line means the helper is missing.
     ConvoError::Internal(format!("convo.raise_error did not raise: {result:?}")).raise()
@@ -170,8 +183,9 @@ mod tests {
             ("conflict", "PT409"),
             ("internal", "XX000"),
         ] {
-            let (state, message, _) =
-                error_of(&format!("select tests.raise_kind('{kind}', 'boom {kind}', null)"));
+            let (state, message, _) = error_of(&format!(
+                "select tests.raise_kind('{kind}', 'boom {kind}', null)"
+            ));
             assert_eq!(state, want, "{kind}");
             assert_eq!(message, format!("boom {kind}"));
         }

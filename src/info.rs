@@ -9,7 +9,9 @@ use serde_json::json;
 
 /// The caller as the Supabase auth functions see them: (`auth.role()`, `auth.uid()`).
 pub fn current_role_and_uid() -> ConvoResult<(Option<String>, Option<Uuid>)> {
-    Ok(Spi::get_two::<String, Uuid>("select auth.role(), auth.uid()")?)
+    Ok(Spi::get_two::<String, Uuid>(
+        "select auth.role(), auth.uid()",
+    )?)
 }
 
 #[pg_extern(stable, parallel_safe, name = "info")]
@@ -31,7 +33,10 @@ mod tests {
     use serde_json::json;
 
     fn info_now() -> serde_json::Value {
-        Spi::get_one::<JsonB>("select convo.info()").unwrap().unwrap().0
+        Spi::get_one::<JsonB>("select convo.info()")
+            .unwrap()
+            .unwrap()
+            .0
     }
 
     #[pg_test]

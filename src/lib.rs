@@ -7,7 +7,6 @@
 //!
 //! One module per domain; `errors` is the one place where failures become SQLSTATEs.
 
-
 ::pgrx::pg_module_magic!(name, version);
 
 pub mod errors;

@@ -25,7 +25,10 @@ pub struct Stack {
 
 /// The repository's root folder.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn stack() -> &'static Stack {
@@ -35,10 +38,17 @@ pub fn stack() -> &'static Stack {
             .map(PathBuf::from)
             .unwrap_or_else(|_| repo_root().join(".local/test-stack/stack.env"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("no stack at {} ({e}): run `make test`, or set STACK_ENV", path.display())
+            panic!(
+                "no stack at {} ({e}): run `make test`, or set STACK_ENV",
+                path.display()
+            )
         });
         let vars: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
-        let get = |k: &str| vars.get(k).unwrap_or_else(|| panic!("{k} missing")).to_string();
+        let get = |k: &str| {
+            vars.get(k)
+                .unwrap_or_else(|| panic!("{k} missing"))
+                .to_string()
+        };
         Stack {
             api_url: get("API_URL"),
             rest_url: get("REST_URL"),
@@ -51,7 +61,10 @@ pub fn stack() -> &'static Stack {
 }
 
 pub fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 /// An HS256 JWT over `claims`, signed with `secret`.
@@ -101,17 +114,33 @@ pub struct Resp {
 
 fn agent() -> &'static ureq::Agent {
     static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
-    AGENT.get_or_init(|| ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build())
+    AGENT.get_or_init(|| {
+        ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(30))
+            .build()
+    })
 }
 
 /// A request to the API gateway: `path` is below `/rest/v1` (e.g. `/rpc/convo_info`).
-pub fn api(method: &str, path: &str, who: &As, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+pub fn api(
+    method: &str,
+    path: &str,
+    who: &As,
+    body: Option<&Value>,
+    headers: &[(&str, &str)],
+) -> Resp {
     let url = format!("{}/rest/v1{}", stack().api_url, path);
     send(method, &url, who, body, headers)
 }
 
 /// The same, straight to PostgREST (no gateway): `who` must carry a token.
-pub fn rest(method: &str, path: &str, who: &As, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+pub fn rest(
+    method: &str,
+    path: &str,
+    who: &As,
+    body: Option<&Value>,
+    headers: &[(&str, &str)],
+) -> Resp {
     let url = format!("{}{}", stack().rest_url, path);
     send(method, &url, who, body, headers)
 }
@@ -135,7 +164,9 @@ fn send(method: &str, url: &str, who: &As, body: Option<&Value>, headers: &[(&st
         req = req.set(k, v);
     }
     let result = match body {
-        Some(b) => req.set("Content-Type", "application/json").send_string(&b.to_string()),
+        Some(b) => req
+            .set("Content-Type", "application/json")
+            .send_string(&b.to_string()),
         None => req.call(),
     };
     let resp = match result {
@@ -151,7 +182,12 @@ fn send(method: &str, url: &str, who: &As, body: Option<&Value>, headers: &[(&st
         .collect();
     let text = resp.into_string().unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Resp { status, body, text, headers }
+    Resp {
+        status,
+        body,
+        text,
+        headers,
+    }
 }
 
 /// POST /rpc/NAME with a JSON object of named arguments.
@@ -161,7 +197,8 @@ pub fn rpc(name: &str, who: &As, args: Value) -> Resp {
 
 /// A superuser connection to the stack's database (for set-up and for checking what was written).
 pub fn db() -> postgres::Client {
-    postgres::Client::connect(&stack().db_url, postgres::NoTls).expect("connect to the stack's database")
+    postgres::Client::connect(&stack().db_url, postgres::NoTls)
+        .expect("connect to the stack's database")
 }
 
 /// A new user in auth.users (the profiles trigger, once it exists, gives them a profile).
