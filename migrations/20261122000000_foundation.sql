@@ -10,9 +10,6 @@ create extension if not exists pg_convo;
 -- EXECUTE on convo's functions is revoked from PUBLIC and granted function by function.
 grant usage on schema convo to anon, authenticated, service_role;
 revoke execute on all functions in schema convo from public;
--- convo.raise_error only raises (it is how Rust code raises PostgREST's PTxyz codes): whoever
--- calls a pg_convo function may need it.
-grant execute on function convo.raise_error(text, text, text) to anon, authenticated, service_role;
 
 -- convo_info(): the pg_convo version and who the caller is, as PostgREST sees them.
 grant execute on function convo.info() to anon, authenticated, service_role;

@@ -365,8 +365,7 @@ begin
   if not found then
     raise exception using
       errcode = 'PT404',
-      message = format('user session %s not found', increment_session_messages.session_id),
-      hint = 'Create the session first (load_or_create_session).';
+      message = format('user session %s not found', increment_session_messages.session_id);
   end if;
 
   return v_total;

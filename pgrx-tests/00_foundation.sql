@@ -1,7 +1,7 @@
 -- Foundation: the Supabase compatibility bootstrap, the migration history, and schema-wide
 -- security rules (Supabase's database linter, as assertions) that every later migration obeys.
 begin;
-select plan(31);
+select plan(35);
 
 -- Lint queries, written once and run both on the real schema (must be empty) and on a
 -- deliberately bad scratch object (must catch it), so each lint can be seen to fail.
@@ -30,6 +30,14 @@ create temp view lint_definer_search_path as  -- SECURITY DEFINER without a pinn
   select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
   where p.prosecdef and n.nspname in ('public', 'convo')
     and not exists (select from unnest(p.proconfig) s where s like 'search_path=%');
+-- Every function in the exposed schema pins search_path. Besides the usual reason, a function
+-- with a SET clause is never inlined, and an inlined SQL function's EXECUTE privilege is checked
+-- only when the plan is made: through PostgREST's pooled prepared statements, a plan made for
+-- the service role would let a user run a function revoked from them (shown below).
+create temp view lint_unpinned_search_path as
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  where n.nspname = 'public' and p.prokind = 'f'
+    and not exists (select from unnest(p.proconfig) s where s like 'search_path=%');
 create temp view lint_definer_view as  -- a view in public that runs with its owner's rights
   select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
   where n.nspname = 'public' and c.relkind = 'v'
@@ -52,6 +60,7 @@ select is_empty('select * from lint_policy_for_public', 'every policy names its 
 select is_empty('select * from lint_unindexed_fk', 'every foreign key in public is indexed');
 select is_empty('select * from lint_exposed_definer', 'no SECURITY DEFINER function in the exposed schema');
 select is_empty('select * from lint_definer_search_path', 'SECURITY DEFINER functions pin search_path');
+select is_empty('select * from lint_unpinned_search_path', 'every function in public pins search_path (and so is never inlined)');
 select is_empty('select * from lint_definer_view', 'views in public are security_invoker');
 select is_empty('select * from lint_public_execute', 'no function in public is executable by PUBLIC');
 select is_empty('select * from lint_convo_execute_public', 'no convo function is executable by PUBLIC');
@@ -70,10 +79,31 @@ select isnt_empty('select * from lint_policy_for_public', 'the role lint catches
 select isnt_empty('select * from lint_unindexed_fk', 'the FK lint catches an unindexed foreign key');
 select isnt_empty('select * from lint_exposed_definer', 'the definer lint catches an exposed SECURITY DEFINER');
 select isnt_empty('select * from lint_definer_search_path', 'the search_path lint catches a mutable search_path');
+select isnt_empty('select * from lint_unpinned_search_path', 'the search_path lint catches a function in public without it');
 select isnt_empty('select * from lint_definer_view', 'the view lint catches a definer-rights view');
 select isnt_empty('select * from lint_public_execute', 'the execute lint catches a function open to PUBLIC');
 drop view public.lint_view; drop function public.lint_definer();
 drop table public.lint_scratch_child, public.lint_scratch;
+
+-- Why the search_path lint matters: a plan made by a role with EXECUTE, reused by one without.
+create function public.lint_inlinable() returns text language sql as $$ select current_user::text $$;
+create function public.lint_pinned() returns text language sql set search_path = '' as $$ select current_user::text $$;
+revoke execute on function public.lint_inlinable(), public.lint_pinned() from public, anon, authenticated;
+grant execute on function public.lint_inlinable(), public.lint_pinned() to service_role;
+set local role service_role;
+prepare inlinable as select public.lint_inlinable();
+prepare pinned as select public.lint_pinned();
+execute inlinable; execute pinned;   -- the plans are made (and cached) for service_role
+reset role;
+select tests.act_as('authenticated');
+select throws_ok('execute pinned', '42501', null,
+  'a function that pins search_path is not inlined: a cached plan still checks EXECUTE');
+select tests.act_as('authenticated');
+select lives_ok('execute inlinable',
+  'an inlinable SQL function runs for a role without EXECUTE through a plan cached for another (PostgreSQL 15): hence the lint');
+select tests.act_as_postgres();
+deallocate inlinable; deallocate pinned;
+drop function public.lint_inlinable(), public.lint_pinned();
 
 -- Roles as Supabase has them.
 select ok(not rolcanlogin and not rolbypassrls, 'anon: NOLOGIN, no BYPASSRLS') from pg_roles where rolname = 'anon';

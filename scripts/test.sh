@@ -95,7 +95,7 @@ pgtap() {
 want pgtap && run_suite pgtap count_prove pgtap
 
 # 5. HTTP through the real PostgREST with real JWTs, and the migration runner -------------------
-http() { cargo test -p pg_convo_integration -- --test-threads=4; }
+http() { cargo test -p pg_convo_integration --no-fail-fast -- --test-threads=4; }
 want http && run_suite http count_cargo http
 
 finish 0

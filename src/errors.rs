@@ -3,19 +3,23 @@
 //! PostgREST turns the SQLSTATE of an error into the HTTP status of the response (see
 //! `SUPABASE-CONTRACT.md` §4), so every refusal picks its code deliberately:
 //!
-//! | variant           | SQLSTATE | HTTP through PostgREST      |
-//! |-------------------|----------|-----------------------------|
-//! | `InvalidArgument` | 22023    | 400                         |
-//! | `Forbidden`       | 42501    | 401 as anon, 403 otherwise  |
-//! | `NotFound`        | PT404    | 404                         |
-//! | `Conflict`        | PT409    | 409                         |
-//! | `Internal`        | XX000    | 500                         |
+//! | variant            | SQLSTATE | HTTP through PostgREST      |
+//! |--------------------|----------|-----------------------------|
+//! | `InvalidArgument`  | 22023    | 400                         |
+//! | `Forbidden`        | 42501    | 401 as anon, 403 otherwise  |
+//! | `UnknownReference` | 23503    | 409                         |
+//! | `Internal`         | XX000    | 500                         |
 //!
 //! Functions return [`ConvoResult`] and the `#[pg_extern]` entry points finish with
 //! [`OrRaise::or_raise`], so the mapping lives here and nowhere else.
+//!
+//! Why no `PT404`: pgrx raises errors through its own enum of Postgres' SQLSTATEs and turns any
+//! other code (PostgREST's custom `PTxyz` among them) into `XX000` when an error crosses it. An id
+//! that names nothing is therefore `UnknownReference` (`23503`, foreign_key_violation): exactly
+//! what PostgREST answers (409) when the same bad id is inserted into a table directly. SQL
+//! functions, which pgrx does not touch, raise `PT404` where "not found" is the right answer.
 
 use pgrx::pg_sys::panic::ErrorReport;
-use pgrx::prelude::*;
 use pgrx::{PgLogLevel, PgSqlErrorCode};
 use std::fmt;
 
@@ -29,10 +33,8 @@ pub enum ConvoError {
     },
     /// The caller may not do this (wrong user, wrong role).
     Forbidden(String),
-    /// The thing the caller named does not exist (or is not visible to them).
-    NotFound(String),
-    /// The request conflicts with the current state.
-    Conflict(String),
+    /// An id the caller passed names nothing (or nothing visible to them).
+    UnknownReference(String),
     /// A bug or an unexpected state inside pg_convo.
     Internal(String),
 }
@@ -59,8 +61,7 @@ impl ConvoError {
         match self {
             ConvoError::InvalidArgument { .. } => "22023",
             ConvoError::Forbidden(_) => "42501",
-            ConvoError::NotFound(_) => "PT404",
-            ConvoError::Conflict(_) => "PT409",
+            ConvoError::UnknownReference(_) => "23503",
             ConvoError::Internal(_) => "XX000",
         }
     }
@@ -69,8 +70,7 @@ impl ConvoError {
         match self {
             ConvoError::InvalidArgument { message, .. } => message,
             ConvoError::Forbidden(m)
-            | ConvoError::NotFound(m)
-            | ConvoError::Conflict(m)
+            | ConvoError::UnknownReference(m)
             | ConvoError::Internal(m) => m,
         }
     }
@@ -87,10 +87,8 @@ impl ConvoError {
         let code = match &self {
             ConvoError::InvalidArgument { .. } => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
             ConvoError::Forbidden(_) => PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
+            ConvoError::UnknownReference(_) => PgSqlErrorCode::ERRCODE_FOREIGN_KEY_VIOLATION,
             ConvoError::Internal(_) => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
-            // PostgREST's PTxyz codes are not in Postgres' list (nor pgrx's enum), so they are
-            // raised through a one-line PL/pgSQL helper; the error still aborts the transaction.
-            ConvoError::NotFound(_) | ConvoError::Conflict(_) => raise_custom(&self),
         };
         let mut report = ErrorReport::new(code, self.message().to_string(), "pg_convo");
         if let Some(hint) = self.hint() {
@@ -99,19 +97,6 @@ impl ConvoError {
         report.report(PgLogLevel::ERROR);
         unreachable!("an ERROR report does not return")
     }
-}
-
-fn raise_custom(err: &ConvoError) -> ! {
-    let result = Spi::run_with_args(
-        "select convo.raise_error($1, $2, $3)",
-        &[
-            err.sqlstate().into(),
-            err.message().into(),
-            err.hint().into(),
-        ],
-    );
-    // convo.raise_error always raises; reaching this line means the helper is missing.
-    ConvoError::Internal(format!("convo.raise_error did not raise: {result:?}")).raise()
 }
 
 impl fmt::Display for ConvoError {
@@ -137,28 +122,12 @@ impl<T> OrRaise<T> for ConvoResult<T> {
     }
 }
 
-extension_sql!(
-    r#"
--- Raises an error with any SQLSTATE, including PostgREST's custom PTxyz codes (PT404 → HTTP 404).
--- Called by the Rust side (src/errors.rs) only; it does nothing but raise.
-create function convo.raise_error(sqlstate text, message text, hint text default null)
-returns void language plpgsql set search_path = '' as $$
-begin
-  if hint is null then
-    raise exception using errcode = sqlstate, message = message;
-  end if;
-  raise exception using errcode = sqlstate, message = message, hint = hint;
-end
-$$;
-"#,
-    name = "raise_error",
-);
-
 #[cfg(any(test, feature = "pg_test"))]
-#[pg_schema]
+#[pgrx::pg_schema]
 mod tests {
     use super::*;
     use crate::testing::error_of;
+    use pgrx::prelude::*;
 
     /// SQL-callable, so a test can catch the error in PL/pgSQL and read its SQLSTATE.
     #[pg_extern]
@@ -167,8 +136,7 @@ mod tests {
             ("invalid", Some(h)) => ConvoError::invalid_with_hint(message, h),
             ("invalid", None) => ConvoError::invalid(message),
             ("forbidden", _) => ConvoError::Forbidden(message.into()),
-            ("not_found", _) => ConvoError::NotFound(message.into()),
-            ("conflict", _) => ConvoError::Conflict(message.into()),
+            ("unknown_reference", _) => ConvoError::UnknownReference(message.into()),
             _ => ConvoError::Internal(message.into()),
         };
         err.raise()
@@ -179,8 +147,7 @@ mod tests {
         for (kind, want) in [
             ("invalid", "22023"),
             ("forbidden", "42501"),
-            ("not_found", "PT404"),
-            ("conflict", "PT409"),
+            ("unknown_reference", "23503"),
             ("internal", "XX000"),
         ] {
             let (state, message, _) = error_of(&format!(
@@ -195,17 +162,15 @@ mod tests {
     fn the_hint_travels_with_the_error() {
         let got = error_of("select tests.raise_kind('invalid', 'bad', 'try this')");
         assert_eq!(got, ("22023".into(), "bad".into(), Some("try this".into())));
-        // a custom (PT) code goes through convo.raise_error and keeps an absent hint absent
-        let got = error_of("select tests.raise_kind('not_found', 'nope', null)");
-        assert_eq!(got, ("PT404".into(), "nope".into(), None));
+        let got = error_of("select tests.raise_kind('forbidden', 'no', null)");
+        assert_eq!(got, ("42501".into(), "no".into(), None));
     }
 
     #[test]
     fn sqlstate_table_matches_the_docs() {
         assert_eq!(ConvoError::invalid("x").sqlstate(), "22023");
         assert_eq!(ConvoError::Forbidden("x".into()).sqlstate(), "42501");
-        assert_eq!(ConvoError::NotFound("x".into()).sqlstate(), "PT404");
-        assert_eq!(ConvoError::Conflict("x".into()).sqlstate(), "PT409");
+        assert_eq!(ConvoError::UnknownReference("x".into()).sqlstate(), "23503");
         assert_eq!(ConvoError::Internal("x".into()).sqlstate(), "XX000");
     }
 }

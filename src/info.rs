@@ -27,7 +27,7 @@ fn info() -> JsonB {
 #[cfg(any(test, feature = "pg_test"))]
 #[pg_schema]
 mod tests {
-    use crate::testing::{act_as, act_as_superuser, supabase_bootstrap};
+    use crate::testing::{act_as, act_as_superuser, load_schema, supabase_bootstrap};
     use pgrx::prelude::*;
     use pgrx::JsonB;
     use serde_json::json;
@@ -41,7 +41,7 @@ mod tests {
 
     #[pg_test]
     fn reports_version_role_and_uid_of_a_user() {
-        supabase_bootstrap();
+        load_schema(); // grants the API roles usage on convo
         let uid = "0b4b2b9e-8d55-4c84-9d25-7c4f3e0f4a11";
         act_as("authenticated", Some(uid));
         let got = info_now();
@@ -54,7 +54,7 @@ mod tests {
 
     #[pg_test]
     fn anon_has_a_role_and_no_uid() {
-        supabase_bootstrap();
+        load_schema();
         act_as("anon", None);
         let got = info_now();
         act_as_superuser();

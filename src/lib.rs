@@ -9,8 +9,11 @@
 
 ::pgrx::pg_module_magic!(name, version);
 
+mod agent_sessions;
+mod chat;
 pub mod errors;
 mod info;
+mod plans;
 
 #[cfg(any(test, feature = "pg_test"))]
 pub mod testing;

@@ -32,17 +32,22 @@ pub fn act_as_superuser() {
 /// The statement runs inside a PL/pgSQL exception block, i.e. a real subtransaction, so the
 /// test's transaction stays usable afterwards.
 pub fn error_of(sql: &str) -> (String, String, Option<String>) {
+    // created once per session, by whichever role comes first (tests switch roles)
     Spi::run(
         r#"
-        create or replace function pg_temp.error_of(stmt text, out state text, out msg text, out hint text)
-        language plpgsql as $$
-        begin
-          execute stmt;
-          state := 'no error';
-        exception when others then
-          get stacked diagnostics state = returned_sqlstate, msg = message_text, hint = pg_exception_hint;
-          hint := nullif(hint, '');
-        end $$"#,
+        do $do$ begin
+          if to_regprocedure('pg_temp.error_of(text)') is null then
+            create function pg_temp.error_of(stmt text, out state text, out msg text, out hint text)
+            language plpgsql as $$
+            begin
+              execute stmt;
+              state := 'no error';
+            exception when others then
+              get stacked diagnostics state = returned_sqlstate, msg = message_text, hint = pg_exception_hint;
+              hint := nullif(hint, '');
+            end $$;
+          end if;
+        end $do$"#,
     )
     .expect("create pg_temp.error_of");
     let (state, msg, hint) = Spi::get_three_with_args::<String, String, String>(
@@ -53,4 +58,33 @@ pub fn error_of(sql: &str) -> (String, String, Option<String>) {
     let state = state.expect("state");
     assert_ne!(state, "no error", "expected `{sql}` to fail");
     (state, msg.unwrap_or_default(), hint)
+}
+
+/// The bootstrap and then every migration in `migrations/`, in order: the real schema, as
+/// `make up` builds it (the foundation's `create extension if not exists` finds pgrx's).
+pub fn load_schema() {
+    supabase_bootstrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("migrations/")
+        .map(|e| e.expect("migration file").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    for f in files {
+        let sql = std::fs::read_to_string(&f).expect("read migration");
+        Spi::run(&sql).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
+}
+
+/// A user in auth.users (the profiles trigger gives them a profile); returns the id as text.
+pub fn create_user(email: &str) -> String {
+    Spi::get_one_with_args::<pgrx::Uuid>(
+        "insert into auth.users (id, email, raw_user_meta_data)
+         values (gen_random_uuid(), $1, '{\"full_name\": \"Test User\"}') returning id",
+        &[email.into()],
+    )
+    .expect("create user")
+    .expect("id")
+    .to_string()
 }

@@ -85,12 +85,15 @@ fn the_gateway_wants_an_api_key() {
 
 #[test]
 fn execute_privilege_decides_401_for_anon_and_403_for_a_user() {
-    // Two throwaway functions in the test database, each granted to one role only.
+    // Two throwaway functions in the test database, each granted to one role only. They pin
+    // search_path like every function in public: an inlinable SQL function's EXECUTE is checked
+    // only when PostgREST's prepared plan is made, so the service role's warm-up below would
+    // otherwise open it to the user (see the search_path lint in pgrx-tests/00_foundation.sql).
     db().batch_execute(
-        "create or replace function public.it_members_only() returns text language sql as $$ select 'members' $$;
+        "create or replace function public.it_members_only() returns text language sql set search_path = '' as $$ select 'members:' || current_user $$;
          revoke execute on function public.it_members_only() from public, anon;
          grant execute on function public.it_members_only() to authenticated;
-         create or replace function public.it_backend_only() returns text language sql as $$ select 'backend' $$;
+         create or replace function public.it_backend_only() returns text language sql set search_path = '' as $$ select 'backend:' || current_user $$;
          revoke execute on function public.it_backend_only() from public, anon, authenticated;
          grant execute on function public.it_backend_only() to service_role;",
     )
@@ -103,7 +106,7 @@ fn execute_privilege_decides_401_for_anon_and_403_for_a_user() {
     assert_eq!(anon_call.body["code"], "42501");
     assert_eq!(
         rpc("it_members_only", &user, json!({})).body,
-        json!("members")
+        json!("members:authenticated")
     );
     let user_call = rpc("it_backend_only", &user, json!({}));
     assert_eq!(user_call.status, 403, "{}", user_call.text);

@@ -1,0 +1,426 @@
+//! Companion chat: `convo.store_chat_pair`, served as `public.store_chat_pair`
+//! (migrations/…_chat_rpc.sql).
+//!
+//! The seed stores a conversation turn as two round trips (or a PL/pgSQL function that gives both
+//! rows the same `now()`). Here a turn is one statement: both rows or neither, the user message
+//! strictly before the reply, and the reply's `reply_to` pointing at it.
+//!
+//! Who may store for whom: a signed-in user only for `auth.uid()`; the service role (the seed's
+//! backend uses the service key) for any existing user; anon cannot execute the function at all.
+
+use crate::errors::{ConvoError, ConvoResult, OrRaise};
+use crate::plans::{with_plan, PlanCell, FLOAT8, TEXT, UUID};
+use pgrx::prelude::*;
+use pgrx::Uuid;
+
+/// The seed API's limit on a user message (its pydantic model: `max_length=5000`), in characters.
+pub const MAX_USER_MESSAGE_CHARS: usize = 5_000;
+/// Our limit on an AI reply, in characters: generous for an LLM answer, bounded for the table.
+pub const MAX_AI_RESPONSE_CHARS: usize = 20_000;
+/// A detected mood is a label ("happy", "anxious" …), not prose.
+pub const MAX_MOOD_CHARS: usize = 64;
+
+/// What a caller asks to store, before any database work.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatPair<'a> {
+    pub user_message: &'a str,
+    pub ai_response: &'a str,
+    pub mood: Option<&'a str>,
+    pub sentiment: Option<f64>,
+}
+
+/// Checks a pair's content; the first problem found is the error.
+pub fn validate_pair(pair: &ChatPair) -> ConvoResult<()> {
+    check_text("p_user_message", pair.user_message, MAX_USER_MESSAGE_CHARS)?;
+    check_text("p_ai_response", pair.ai_response, MAX_AI_RESPONSE_CHARS)?;
+    if let Some(mood) = pair.mood {
+        check_text("p_mood", mood, MAX_MOOD_CHARS)?;
+    }
+    if let Some(s) = pair.sentiment {
+        if !(0.0..=1.0).contains(&s) {
+            return Err(ConvoError::invalid_with_hint(
+                format!("p_sentiment must be between 0 and 1, got {s}"),
+                "sentiment_score is a probability-like score in [0, 1]",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_text(name: &str, text: &str, max_chars: usize) -> ConvoResult<()> {
+    if text.trim().is_empty() {
+        return Err(ConvoError::invalid(format!("{name} must not be blank")));
+    }
+    let chars = text.chars().count();
+    if chars > max_chars {
+        return Err(ConvoError::invalid_with_hint(
+            format!("{name} is too long: {chars} characters"),
+            format!("at most {max_chars} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Who is calling, as far as storing for `user_id` goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// A signed-in user (a `sub` claim).
+    User(Uuid),
+    /// The service role, or a database role that bypasses RLS (a backend, a migration).
+    Trusted,
+    /// Anyone else (anon, or no claims and no BYPASSRLS).
+    Untrusted,
+}
+
+/// May this caller store a pair for `user_id`?
+pub fn authorize(caller: Caller, user_id: Uuid) -> ConvoResult<()> {
+    match caller {
+        Caller::User(uid) if uid == user_id => Ok(()),
+        Caller::User(_) => Err(ConvoError::Forbidden(
+            "a user may store chat messages only for themselves (p_user_id must be auth.uid())"
+                .into(),
+        )),
+        Caller::Trusted => Ok(()),
+        Caller::Untrusted => Err(ConvoError::Forbidden(
+            "storing chat messages needs a signed-in user or the service role".into(),
+        )),
+    }
+}
+
+thread_local! {
+    static LOOKUP: PlanCell = const { PlanCell::new() };
+    static INSERT_PAIR: PlanCell = const { PlanCell::new() };
+}
+
+/// One statement that answers everything `store_chat_pair` must know before writing:
+/// the caller (from the JWT claims), whether the user exists, and who owns the session.
+const LOOKUP_SQL: &str = r#"
+select auth.uid(),
+       coalesce(auth.role() = 'service_role', false)
+         or (select r.rolbypassrls or r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user),
+       exists (select from public.profiles p where p.id = $1),
+       (select s.user_id from public.chat_sessions s where s.id = $2)
+"#;
+
+/// Both rows in one statement: the user message at clock time, the reply one microsecond later
+/// and pointing at it, and the session's last_message_at moved forward.
+const INSERT_PAIR_SQL: &str = r#"
+with user_message as (
+  insert into public.chat_messages
+    (user_id, message_text, sender_type, mood_detected, sentiment_score, session_id, "timestamp")
+  values ($1, $2, 'user', $4, $5::numeric, $6, clock_timestamp())
+  returning id, "timestamp"
+), reply as (
+  insert into public.chat_messages
+    (user_id, message_text, sender_type, session_id, reply_to, "timestamp")
+  select $1, $3, 'ai', $6, u.id, u."timestamp" + interval '1 microsecond'
+  from user_message u
+  returning id, "timestamp"
+), touched_session as (
+  update public.chat_sessions s set last_message_at = r."timestamp"
+  from reply r where s.id = $6
+  returning s.id
+)
+select id from reply
+"#;
+
+/// Stores one conversation turn and returns the AI message's id.
+pub fn store_chat_pair(
+    user_id: Uuid,
+    session_id: Option<Uuid>,
+    pair: &ChatPair,
+) -> ConvoResult<Uuid> {
+    validate_pair(pair)?;
+
+    let (caller_uid, trusted, user_exists, session_owner) =
+        with_plan(&LOOKUP, LOOKUP_SQL, &[UUID, UUID], |plan| {
+            Spi::connect(|client| {
+                let row = client
+                    .select(plan, Some(1), &[user_id.into(), session_id.into()])?
+                    .first();
+                Ok((
+                    row.get::<Uuid>(1)?,
+                    row.get::<bool>(2)?.unwrap_or(false),
+                    row.get::<bool>(3)?.unwrap_or(false),
+                    row.get::<Uuid>(4)?,
+                ))
+            })
+        })?;
+    let caller = match (caller_uid, trusted) {
+        (Some(uid), _) => Caller::User(uid),
+        (None, true) => Caller::Trusted,
+        (None, false) => Caller::Untrusted,
+    };
+    authorize(caller, user_id)?;
+    if !user_exists {
+        return Err(ConvoError::UnknownReference(format!(
+            "unknown user {user_id}: no profile with this id"
+        )));
+    }
+    if let Some(session) = session_id {
+        // another user's session is reported exactly like a missing one: nothing leaks
+        if session_owner != Some(user_id) {
+            return Err(ConvoError::UnknownReference(format!(
+                "unknown chat session {session} for this user"
+            )));
+        }
+    }
+
+    let types = [UUID, TEXT, TEXT, TEXT, FLOAT8, UUID];
+    with_plan(&INSERT_PAIR, INSERT_PAIR_SQL, &types, |plan| {
+        Spi::connect_mut(|client| {
+            let args = [
+                user_id.into(),
+                pair.user_message.into(),
+                pair.ai_response.into(),
+                pair.mood.into(),
+                pair.sentiment.into(),
+                session_id.into(),
+            ];
+            let id = client
+                .update(plan, Some(1), &args)?
+                .first()
+                .get::<Uuid>(1)?;
+            id.ok_or_else(|| ConvoError::Internal("the reply was not inserted".into()))
+        })
+    })
+}
+
+#[pg_extern(volatile, name = "store_chat_pair")]
+fn store_chat_pair_sql(
+    p_user_id: Option<Uuid>,
+    p_user_message: Option<&str>,
+    p_ai_response: Option<&str>,
+    p_session_id: Option<Uuid>,
+    p_mood: default!(Option<&str>, "NULL"),
+    p_sentiment: default!(Option<f64>, "NULL"),
+) -> Uuid {
+    let user_id = p_user_id
+        .ok_or_else(|| ConvoError::invalid("p_user_id is required"))
+        .or_raise();
+    let pair = ChatPair {
+        user_message: p_user_message.unwrap_or(""),
+        ai_response: p_ai_response.unwrap_or(""),
+        mood: p_mood,
+        sentiment: p_sentiment,
+    };
+    store_chat_pair(user_id, p_session_id, &pair).or_raise()
+}
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pg_schema]
+mod tests {
+    use super::*;
+    use crate::testing::{act_as, act_as_superuser, create_user, error_of, load_schema};
+
+    fn pair<'a>(user: &'a str, ai: &'a str) -> ChatPair<'a> {
+        ChatPair {
+            user_message: user,
+            ai_response: ai,
+            mood: None,
+            sentiment: None,
+        }
+    }
+
+    #[pg_test]
+    fn content_rules() {
+        assert!(validate_pair(&pair("hi", "hello")).is_ok());
+        for (p, why) in [
+            (pair("   ", "hello"), "blank user message"),
+            (pair("hi", "\n\t"), "blank reply"),
+            (
+                ChatPair {
+                    sentiment: Some(1.01),
+                    ..pair("hi", "yo")
+                },
+                "sentiment > 1",
+            ),
+            (
+                ChatPair {
+                    sentiment: Some(-0.1),
+                    ..pair("hi", "yo")
+                },
+                "sentiment < 0",
+            ),
+            (
+                ChatPair {
+                    sentiment: Some(f64::NAN),
+                    ..pair("hi", "yo")
+                },
+                "sentiment NaN",
+            ),
+            (
+                ChatPair {
+                    mood: Some(" "),
+                    ..pair("hi", "yo")
+                },
+                "blank mood",
+            ),
+        ] {
+            let err = validate_pair(&p).expect_err(why);
+            assert_eq!(err.sqlstate(), "22023", "{why}");
+        }
+        // limits count characters, not bytes: 5,000 'é' (10,000 bytes) is fine, 5,001 is not
+        let at_limit = "é".repeat(MAX_USER_MESSAGE_CHARS);
+        assert!(validate_pair(&pair(&at_limit, "ok")).is_ok());
+        let over = "é".repeat(MAX_USER_MESSAGE_CHARS + 1);
+        assert!(validate_pair(&pair(&over, "ok")).is_err());
+        let long_reply = "x".repeat(MAX_AI_RESPONSE_CHARS + 1);
+        assert!(validate_pair(&pair("hi", &long_reply)).is_err());
+        assert!(validate_pair(&ChatPair {
+            sentiment: Some(0.0),
+            ..pair("a", "b")
+        })
+        .is_ok());
+        assert!(validate_pair(&ChatPair {
+            sentiment: Some(1.0),
+            ..pair("a", "b")
+        })
+        .is_ok());
+    }
+
+    #[pg_test]
+    fn who_may_store_for_whom() {
+        let me = Uuid::from_bytes([1; 16]);
+        let other = Uuid::from_bytes([2; 16]);
+        assert!(authorize(Caller::User(me), me).is_ok());
+        assert!(authorize(Caller::Trusted, other).is_ok());
+        assert_eq!(
+            authorize(Caller::User(me), other).unwrap_err().sqlstate(),
+            "42501"
+        );
+        assert_eq!(
+            authorize(Caller::Untrusted, me).unwrap_err().sqlstate(),
+            "42501"
+        );
+    }
+
+    fn count_messages(user: &str) -> i64 {
+        Spi::get_one_with_args::<i64>(
+            "select count(*) from public.chat_messages where user_id = $1::uuid",
+            &[user.into()],
+        )
+        .unwrap()
+        .unwrap()
+    }
+
+    #[pg_test]
+    fn a_user_stores_a_pair_in_order_and_linked() {
+        load_schema();
+        let me = create_user("me@example.test");
+        act_as("authenticated", Some(&me));
+        let session = Spi::get_one::<Uuid>(
+            "insert into public.chat_sessions (user_id) values (auth.uid()) returning id",
+        )
+        .unwrap()
+        .unwrap();
+        let ai_id = Spi::get_one_with_args::<Uuid>(
+            "select convo.store_chat_pair($1::uuid, 'I feel great', 'Glad to hear it!', $2, 'happy', 0.9)",
+            &[me.as_str().into(), session.into()],
+        )
+        .unwrap()
+        .unwrap();
+        act_as_superuser();
+        let (reply_to, ordered, sentiment) = Spi::get_three_with_args::<Uuid, bool, f64>(
+            "select a.reply_to, u.timestamp < a.timestamp, u.sentiment_score::float8
+             from public.chat_messages a join public.chat_messages u on u.id = a.reply_to
+             where a.id = $1 and a.sender_type = 'ai' and u.sender_type = 'user'
+               and u.mood_detected = 'happy' and a.session_id = $2 and u.session_id = $2",
+            &[ai_id.into(), session.into()],
+        )
+        .unwrap();
+        assert!(reply_to.is_some(), "the reply points at the user message");
+        assert_eq!(ordered, Some(true), "the user message sorts strictly first");
+        assert_eq!(sentiment, Some(0.9));
+        let touched = Spi::get_one_with_args::<bool>(
+            "select last_message_at is not null from public.chat_sessions where id = $1",
+            &[session.into()],
+        )
+        .unwrap();
+        assert_eq!(touched, Some(true));
+    }
+
+    #[pg_test]
+    fn refusals_write_nothing() {
+        load_schema();
+        let me = create_user("me2@example.test");
+        let other = create_user("other@example.test");
+        let other_session = Spi::get_one_with_args::<Uuid>(
+            "insert into public.chat_sessions (user_id) values ($1::uuid) returning id",
+            &[other.as_str().into()],
+        )
+        .unwrap()
+        .unwrap();
+        let call = |user: &str, session: &str, msg: &str, sentiment: &str| {
+            format!(
+                "select convo.store_chat_pair('{user}'::uuid, '{msg}', 'reply', {session}, null, {sentiment})"
+            )
+        };
+        let unknown_user = "00000000-0000-4000-8000-000000000000";
+        let cases: Vec<(&str, String, Option<&str>, &str)> = vec![
+            // (who, statement, user to act as, SQLSTATE)
+            (
+                "another user's id",
+                call(&other, "null", "hi", "null"),
+                Some(&me),
+                "42501",
+            ),
+            ("anon", call(&me, "null", "hi", "null"), None, "42501"),
+            (
+                "blank message",
+                call(&me, "null", "  ", "null"),
+                Some(&me),
+                "22023",
+            ),
+            (
+                "sentiment out of range",
+                call(&me, "null", "hi", "1.5"),
+                Some(&me),
+                "22023",
+            ),
+            (
+                "someone else's session",
+                call(&me, &format!("'{other_session}'"), "hi", "null"),
+                Some(&me),
+                "23503",
+            ),
+            (
+                "unknown session",
+                call(&me, &format!("'{unknown_user}'"), "hi", "null"),
+                Some(&me),
+                "23503",
+            ),
+        ];
+        for (what, sql, who, want) in cases {
+            match who {
+                Some(uid) => act_as("authenticated", Some(uid)),
+                None => act_as("anon", None),
+            }
+            let (state, message, _) = error_of(&sql);
+            act_as_superuser();
+            assert_eq!(state, want, "{what}: {message}");
+        }
+        // the service role may store for any user, but not for one that does not exist
+        act_as("service_role", None);
+        let (state, _, _) = error_of(&call(unknown_user, "null", "hi", "null"));
+        assert_eq!(state, "23503");
+        act_as_superuser();
+        assert_eq!(count_messages(&me), 0);
+        assert_eq!(count_messages(&other), 0);
+    }
+
+    #[pg_test]
+    fn the_service_role_stores_for_any_existing_user() {
+        load_schema();
+        let someone = create_user("someone@example.test");
+        act_as("service_role", None);
+        let id = Spi::get_one_with_args::<Uuid>(
+            "select convo.store_chat_pair($1::uuid, 'hello', 'hi there', null)",
+            &[someone.as_str().into()],
+        )
+        .unwrap();
+        act_as_superuser();
+        assert!(id.is_some());
+        assert_eq!(count_messages(&someone), 2);
+    }
+}

@@ -1,0 +1,33 @@
+//! SPI plans prepared once per backend and kept, as PL/pgSQL keeps its own: the hot RPCs pay
+//! for parsing and planning once, not on every call.
+
+use crate::errors::ConvoResult;
+use pgrx::prelude::*;
+use pgrx::spi::OwnedPreparedStatement;
+use std::cell::OnceCell;
+use std::thread::LocalKey;
+
+/// A kept plan slot: `thread_local! { static X: PlanCell = const { PlanCell::new() }; }`.
+pub type PlanCell = OnceCell<OwnedPreparedStatement>;
+
+/// Runs `f` with the plan of `sql` (argument types `types`), preparing and keeping it first if
+/// this backend has not yet. Postgres' plan cache re-plans it when the tables it uses change.
+pub fn with_plan<R>(
+    cell: &'static LocalKey<PlanCell>,
+    sql: &str,
+    types: &[PgOid],
+    f: impl FnOnce(&OwnedPreparedStatement) -> ConvoResult<R>,
+) -> ConvoResult<R> {
+    cell.with(|c| {
+        if c.get().is_none() {
+            let plan = Spi::connect(|client| client.prepare_mut(sql, types).map(|p| p.keep()))?;
+            let _ = c.set(plan);
+        }
+        f(c.get().expect("plan just prepared"))
+    })
+}
+
+pub const UUID: PgOid = PgOid::BuiltIn(PgBuiltInOids::UUIDOID);
+pub const TEXT: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTOID);
+pub const FLOAT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::FLOAT8OID);
+pub const INTERVAL: PgOid = PgOid::BuiltIn(PgBuiltInOids::INTERVALOID);
