@@ -22,7 +22,11 @@ fn load(phone: &str) -> Resp {
 #[test]
 fn only_the_service_role_gets_in() {
     let phone = fresh_phone();
-    let anon = rpc("load_or_create_session", &As::Anon, json!({"p_phone_number": phone}));
+    let anon = rpc(
+        "load_or_create_session",
+        &As::Anon,
+        json!({"p_phone_number": phone}),
+    );
     assert_eq!(
         (anon.status, anon.body["code"].clone()),
         (401, json!("42501")),
