@@ -26,14 +26,16 @@ create function public.load_or_create_session(
   p_persona text default null
 )
 returns public.loaded_session
-language sql
+language plpgsql  -- keeps its plan between calls (a SQL function would re-plan every call)
 volatile
 security invoker
 set search_path = ''
 as $$
-  select * from pg_catalog.jsonb_populate_record(
+begin
+  return pg_catalog.jsonb_populate_record(
     null::public.loaded_session,
-    convo.load_or_create_session(p_phone_number, p_timeout, p_persona))
+    convo.load_or_create_session(p_phone_number, p_timeout, p_persona));
+end
 $$;
 
 comment on function public.load_or_create_session(text, interval, text) is

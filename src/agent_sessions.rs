@@ -5,6 +5,7 @@
 //! update, three deletes) and, under concurrent messages from one phone, creates duplicate
 //! sessions or rolls a session over twice. Here it is one call in one transaction:
 //!
+//! 0. the common case, a session with no rollover due, is one `update`;
 //! 1. `insert … on conflict (phone_number) do nothing`: exactly one caller creates the session;
 //! 2. otherwise the row is locked (`for update`), so callers for one phone queue up;
 //! 3. the session rolls over when its newest *user* message is older than the timeout **and**
@@ -83,11 +84,27 @@ pub fn should_roll_over(
 }
 
 thread_local! {
+    static FAST_TOUCH: PlanCell = const { PlanCell::new() };
     static CREATE: PlanCell = const { PlanCell::new() };
     static LOCK_AND_LOOK: PlanCell = const { PlanCell::new() };
     static TOUCH: PlanCell = const { PlanCell::new() };
     static ROLL_OVER: PlanCell = const { PlanCell::new() };
 }
+
+/// Step 0, the common case in one statement: the phone has a session that certainly does not
+/// roll over (no user message yet, or the newest is younger than the timeout), so only
+/// last_active_at moves. This is a strict subset of `should_roll_over` answering "no": any other
+/// case (missing session, timed out, or just rolled over) takes the locked path below, where the
+/// rule itself decides.
+const FAST_TOUCH_SQL: &str = r#"
+update public.user_sessions s set last_active_at = now()
+where s.phone_number = $1
+  and coalesce((select now() - m.created_at < $2::interval
+                from public.messages m
+                where m.session_id = s.id and m.role = 'user'
+                order by m.created_at desc limit 1), true)
+returning to_jsonb(s.*)
+"#;
 
 /// Step 1: create the session unless the phone has one. Returns the new row, or nothing.
 const CREATE_SQL: &str = r#"
@@ -161,6 +178,19 @@ pub fn load_or_create_session(
         Some(p) => p,
         None => DEFAULT_PERSONA,
     };
+
+    let touched = with_plan(&FAST_TOUCH, FAST_TOUCH_SQL, &[TEXT, INTERVAL], |plan| {
+        Spi::connect_mut(|c| {
+            let rows = c.update(plan, Some(1), &[phone.as_str().into(), timeout.into()])?;
+            match rows.is_empty() {
+                true => Ok(None),
+                false => Ok(rows.first().get::<JsonB>(1)?),
+            }
+        })
+    })?;
+    if touched.is_some() {
+        return with_flags(touched, false, false);
+    }
 
     let created = with_plan(&CREATE, CREATE_SQL, &[TEXT, TEXT], |plan| {
         Spi::connect_mut(|c| {

@@ -5,8 +5,10 @@
 //! rows the same `now()`). Here a turn is one statement: both rows or neither, the user message
 //! strictly before the reply, and the reply's `reply_to` pointing at it.
 //!
-//! Who may store for whom: a signed-in user only for `auth.uid()`; the service role (the seed's
-//! backend uses the service key) for any existing user; anon cannot execute the function at all.
+//! Who may store for whom: a signed-in user only for `auth.uid()` (chat_messages' RLS); the
+//! service role (the seed's backend uses the service key) for any existing user (the foreign key
+//! to profiles); anon cannot execute the function at all (grants). The function itself checks
+//! content and that a given session is the user's.
 
 use crate::errors::{ConvoError, ConvoResult, OrRaise};
 use crate::plans::{with_plan, PlanCell, FLOAT8, TEXT, UUID};
@@ -61,54 +63,24 @@ fn check_text(name: &str, text: &str, max_chars: usize) -> ConvoResult<()> {
     Ok(())
 }
 
-/// Who is calling, as far as storing for `user_id` goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-    /// A signed-in user (a `sub` claim).
-    User(Uuid),
-    /// The service role, or a database role that bypasses RLS (a backend, a migration).
-    Trusted,
-    /// Anyone else (anon, or no claims and no BYPASSRLS).
-    Untrusted,
-}
-
-/// May this caller store a pair for `user_id`?
-pub fn authorize(caller: Caller, user_id: Uuid) -> ConvoResult<()> {
-    match caller {
-        Caller::User(uid) if uid == user_id => Ok(()),
-        Caller::User(_) => Err(ConvoError::Forbidden(
-            "a user may store chat messages only for themselves (p_user_id must be auth.uid())"
-                .into(),
-        )),
-        Caller::Trusted => Ok(()),
-        Caller::Untrusted => Err(ConvoError::Forbidden(
-            "storing chat messages needs a signed-in user or the service role".into(),
-        )),
-    }
-}
-
 thread_local! {
-    static LOOKUP: PlanCell = const { PlanCell::new() };
-    static INSERT_PAIR: PlanCell = const { PlanCell::new() };
+    static STORE_PAIR: PlanCell = const { PlanCell::new() };
 }
 
-/// One statement that answers everything `store_chat_pair` must know before writing:
-/// the caller (from the JWT claims), whether the user exists, and who owns the session.
-const LOOKUP_SQL: &str = r#"
-select auth.uid(),
-       coalesce(auth.role() = 'service_role', false)
-         or (select r.rolbypassrls or r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user),
-       exists (select from public.profiles p where p.id = $1),
-       (select s.user_id from public.chat_sessions s where s.id = $2)
-"#;
-
-/// Both rows in one statement: the user message at clock time, the reply one microsecond later
-/// and pointing at it, and the session's last_message_at moved forward.
-const INSERT_PAIR_SQL: &str = r#"
+/// The whole turn in one statement: the user message at clock time, the reply one microsecond
+/// later pointing at it, the session's last_message_at moved forward. Who may write what is the
+/// schema's job, so this adds no lookups of its own beyond the session's owner:
+/// - a signed-in user storing for someone else: chat_messages' RLS refuses (42501);
+/// - an unknown user: the foreign key to profiles refuses (23503);
+/// - a session that is not this user's (or does not exist): nothing is inserted (the `where`),
+///   which `store_chat_pair` reports as an unknown session (23503).
+const STORE_PAIR_SQL: &str = r#"
 with user_message as (
   insert into public.chat_messages
     (user_id, message_text, sender_type, mood_detected, sentiment_score, session_id, "timestamp")
-  values ($1, $2, 'user', $4, $5::numeric, $6, clock_timestamp())
+  select $1, $2, 'user', $4, $5::numeric, $6, clock_timestamp()
+  where $6::uuid is null
+     or exists (select from public.chat_sessions s where s.id = $6 and s.user_id = $1)
   returning id, "timestamp"
 ), reply as (
   insert into public.chat_messages
@@ -132,42 +104,8 @@ pub fn store_chat_pair(
 ) -> ConvoResult<Uuid> {
     validate_pair(pair)?;
 
-    let (caller_uid, trusted, user_exists, session_owner) =
-        with_plan(&LOOKUP, LOOKUP_SQL, &[UUID, UUID], |plan| {
-            Spi::connect(|client| {
-                let row = client
-                    .select(plan, Some(1), &[user_id.into(), session_id.into()])?
-                    .first();
-                Ok((
-                    row.get::<Uuid>(1)?,
-                    row.get::<bool>(2)?.unwrap_or(false),
-                    row.get::<bool>(3)?.unwrap_or(false),
-                    row.get::<Uuid>(4)?,
-                ))
-            })
-        })?;
-    let caller = match (caller_uid, trusted) {
-        (Some(uid), _) => Caller::User(uid),
-        (None, true) => Caller::Trusted,
-        (None, false) => Caller::Untrusted,
-    };
-    authorize(caller, user_id)?;
-    if !user_exists {
-        return Err(ConvoError::UnknownReference(format!(
-            "unknown user {user_id}: no profile with this id"
-        )));
-    }
-    if let Some(session) = session_id {
-        // another user's session is reported exactly like a missing one: nothing leaks
-        if session_owner != Some(user_id) {
-            return Err(ConvoError::UnknownReference(format!(
-                "unknown chat session {session} for this user"
-            )));
-        }
-    }
-
     let types = [UUID, TEXT, TEXT, TEXT, FLOAT8, UUID];
-    with_plan(&INSERT_PAIR, INSERT_PAIR_SQL, &types, |plan| {
+    let reply_id = with_plan(&STORE_PAIR, STORE_PAIR_SQL, &types, |plan| {
         Spi::connect_mut(|client| {
             let args = [
                 user_id.into(),
@@ -177,12 +115,18 @@ pub fn store_chat_pair(
                 pair.sentiment.into(),
                 session_id.into(),
             ];
-            let id = client
+            Ok(client
                 .update(plan, Some(1), &args)?
                 .first()
-                .get::<Uuid>(1)?;
-            id.ok_or_else(|| ConvoError::Internal("the reply was not inserted".into()))
+                .get::<Uuid>(1)?)
         })
+    })?;
+    // the only way to insert nothing without an error is the session check
+    reply_id.ok_or_else(|| {
+        ConvoError::UnknownReference(format!(
+            "unknown chat session {} for this user",
+            session_id.map(|s| s.to_string()).unwrap_or_default()
+        ))
     })
 }
 
@@ -277,22 +221,6 @@ mod tests {
             ..pair("a", "b")
         })
         .is_ok());
-    }
-
-    #[pg_test]
-    fn who_may_store_for_whom() {
-        let me = Uuid::from_bytes([1; 16]);
-        let other = Uuid::from_bytes([2; 16]);
-        assert!(authorize(Caller::User(me), me).is_ok());
-        assert!(authorize(Caller::Trusted, other).is_ok());
-        assert_eq!(
-            authorize(Caller::User(me), other).unwrap_err().sqlstate(),
-            "42501"
-        );
-        assert_eq!(
-            authorize(Caller::Untrusted, me).unwrap_err().sqlstate(),
-            "42501"
-        );
     }
 
     fn count_messages(user: &str) -> i64 {

@@ -116,9 +116,9 @@ pub trait OrRaise<T> {
     fn or_raise(self) -> T;
 }
 
-impl<T> OrRaise<T> for ConvoResult<T> {
+impl<T, E: Into<ConvoError>> OrRaise<T> for Result<T, E> {
     fn or_raise(self) -> T {
-        self.unwrap_or_else(|e| e.raise())
+        self.unwrap_or_else(|e| e.into().raise())
     }
 }
 

@@ -13,6 +13,8 @@ mod agent_sessions;
 mod chat;
 pub mod errors;
 mod info;
+mod mediation;
+mod music;
 mod plans;
 
 #[cfg(any(test, feature = "pg_test"))]
