@@ -102,3 +102,33 @@ cat <<RESULT
   plain SQL GROUP BY (read only)                          $g ms
   ratio = $(ratio "$r" "$g")
 RESULT
+
+# --- mediation (issue 5) -----------------------------------------------------------------------
+say "mediation: generating 20k profiles, 10k sessions, 1M messages"
+psql_bench -f bench/mediation_data.sql -v ON_ERROR_STOP=1 >"$OUT/mediation_data.log"
+uid=$(psql_bench -At -c "select sp.profile_id from public.session_participants sp where sp.profile_id in (select profile_id from public.session_participants where session_id = bench.session_id(1)) group by 1 order by count(*) desc limit 1")
+sid=$(psql_bench -At -c "select session_id from public.session_participants where profile_id = '$uid' limit 1")
+n=$(psql_bench -At -c "select count(*) from public.session_participants where profile_id = '$uid'")
+med() { # NAME SCRIPT: mean latency (ms) of one read, 1 client
+  "$PGBIN/pgbench" "${DB[@]}" -n -M prepared -c 1 -T "$DURATION" -D uid="$uid" -D sid="$sid" -f "$2" >"$OUT/$1.log" 2>&1 \
+    || { cat "$OUT/$1.log" >&2; return 1; }
+  grep -Eo 'latency average = [0-9.]+' "$OUT/$1.log" | cut -d' ' -f4
+}
+s_user=$(med med_session_user bench/med_session_user.pgbench)
+s_svc=$(med med_session_service bench/med_session_service.pgbench)
+a_user=$(med med_all_user bench/med_all_user.pgbench)
+a_svc=$(med med_all_service bench/med_all_service.pgbench)
+psql_bench -f bench/mediation_seed_policy.sql
+s_seed=$(med med_session_seed bench/med_session_user.pgbench)
+a_seed=$(med med_all_seed bench/med_all_user.pgbench)
+psql_bench -f bench/mediation_our_policy.sql
+cat <<RESULT
+  participant $uid (in $n sessions)
+  one session, latest 50:   ours $s_user ms, service_role $s_svc ms  → ratio $(ratio "$s_user" "$s_svc")  (target <= 1.5); seed's EXISTS policy $s_seed ms
+  all I can see, newest 50: ours $a_user ms, service_role $a_svc ms  → ratio $(ratio "$a_user" "$a_svc")  (target <= 1.5); seed's EXISTS policy $a_seed ms
+RESULT
+
+# --- the same comparisons end to end, through the real PostgREST --------------------------------
+say "through PostgREST (HTTP, keep-alive, the service key): the seeds' request patterns vs one RPC"
+psql_bench -f bench/sessions_setup_steady.sql
+STACK_ENV="$STACK_DIR/stack.env" cargo run -q --release -p pg_convo_integration --bin http_bench -- "$DURATION"

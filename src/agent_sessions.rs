@@ -15,7 +15,7 @@
 //!    process_memories, mental_process_state and working_memory_snapshots (soul_memories stay).
 
 use crate::errors::{ConvoError, ConvoResult, OrRaise};
-use crate::plans::{with_plan, PlanCell, INTERVAL, TEXT, UUID};
+use crate::plans::{first_value, with_plan, PlanCell, INTERVAL, TEXT, UUID};
 use pgrx::datum::Interval;
 use pgrx::prelude::*;
 use pgrx::{JsonB, Uuid};
@@ -181,11 +181,11 @@ pub fn load_or_create_session(
 
     let touched = with_plan(&FAST_TOUCH, FAST_TOUCH_SQL, &[TEXT, INTERVAL], |plan| {
         Spi::connect_mut(|c| {
-            let rows = c.update(plan, Some(1), &[phone.as_str().into(), timeout.into()])?;
-            match rows.is_empty() {
-                true => Ok(None),
-                false => Ok(rows.first().get::<JsonB>(1)?),
-            }
+            first_value::<JsonB>(c.update(
+                plan,
+                Some(1),
+                &[phone.as_str().into(), timeout.into()],
+            )?)
         })
     })?;
     if touched.is_some() {
@@ -194,12 +194,12 @@ pub fn load_or_create_session(
 
     let created = with_plan(&CREATE, CREATE_SQL, &[TEXT, TEXT], |plan| {
         Spi::connect_mut(|c| {
-            let inserted = c.update(plan, Some(1), &[phone.as_str().into(), persona.into()])?;
             // no row: the phone already has a session (on conflict do nothing)
-            match inserted.is_empty() {
-                true => Ok(None),
-                false => Ok(inserted.first().get::<JsonB>(1)?),
-            }
+            first_value::<JsonB>(c.update(
+                plan,
+                Some(1),
+                &[phone.as_str().into(), persona.into()],
+            )?)
         })
     })?;
     if created.is_some() {
@@ -239,11 +239,7 @@ pub fn load_or_create_session(
         (&TOUCH, TOUCH_SQL)
     };
     let row = with_plan(cell, sql, &[UUID], |plan| {
-        Spi::connect_mut(|c| {
-            Ok(c.update(plan, Some(1), &[id.into()])?
-                .first()
-                .get::<JsonB>(1)?)
-        })
+        Spi::connect_mut(|c| first_value::<JsonB>(c.update(plan, Some(1), &[id.into()])?))
     })?;
     with_flags(row, false, rolled)
 }

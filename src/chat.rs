@@ -11,7 +11,7 @@
 //! content and that a given session is the user's.
 
 use crate::errors::{ConvoError, ConvoResult, OrRaise};
-use crate::plans::{with_plan, PlanCell, FLOAT8, TEXT, UUID};
+use crate::plans::{first_value, with_plan, PlanCell, FLOAT8, TEXT, UUID};
 use pgrx::prelude::*;
 use pgrx::Uuid;
 
@@ -115,10 +115,7 @@ pub fn store_chat_pair(
                 pair.sentiment.into(),
                 session_id.into(),
             ];
-            Ok(client
-                .update(plan, Some(1), &args)?
-                .first()
-                .get::<Uuid>(1)?)
+            first_value::<Uuid>(client.update(plan, Some(1), &args)?)
         })
     })?;
     // the only way to insert nothing without an error is the session check

@@ -147,3 +147,124 @@ revoke execute on function convo.is_session_participant(uuid, uuid), convo.is_se
         my_session_peer_ids
     ],
 );
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pg_schema]
+mod tests {
+    use crate::testing::{act_as, act_as_superuser, create_user, load_schema};
+    use pgrx::prelude::*;
+    use pgrx::Uuid;
+
+    fn ids(sql: &str) -> Vec<String> {
+        Spi::connect(|c| {
+            let mut v: Vec<String> = c
+                .select(sql, None, &[])
+                .unwrap()
+                .map(|r| r.get::<Uuid>(1).unwrap().unwrap().to_string())
+                .collect();
+            v.sort();
+            v
+        })
+    }
+
+    fn yes(sql: &str) -> bool {
+        Spi::get_one::<bool>(sql).unwrap().unwrap_or(false)
+    }
+
+    #[pg_test]
+    fn membership_as_each_kind_of_person() {
+        load_schema();
+        let host = create_user("host@example.test");
+        let guest = create_user("guest@example.test");
+        let stranger = create_user("stranger@example.test");
+        act_as("authenticated", Some(&host));
+        let session = Spi::get_one::<Uuid>(&format!(
+            "insert into public.sessions (host_id, title) values ('{host}', 'Roommates') returning id"
+        ))
+        .unwrap()
+        .unwrap()
+        .to_string();
+        Spi::run(&format!(
+            "insert into public.session_participants (session_id, profile_id, role) values ('{session}', '{guest}', 'participant')"
+        ))
+        .unwrap();
+        act_as_superuser();
+
+        let check = |who: &str, f: &str| yes(&format!("select convo.{f}('{session}', '{who}')"));
+        assert!(check(&host, "is_session_participant") && check(&host, "is_session_host"));
+        assert!(
+            !check(&guest, "is_session_participant"),
+            "a pending invitee is not in the session yet"
+        );
+        assert!(!check(&guest, "is_session_host"));
+        assert!(
+            !check(&stranger, "is_session_participant") && !check(&stranger, "is_session_host")
+        );
+        assert!(!yes("select convo.is_session_participant(null)"));
+
+        // the set-returning forms answer for the caller (auth.uid())
+        act_as("authenticated", Some(&guest));
+        assert_eq!(
+            ids("select * from convo.my_invited_session_ids()"),
+            vec![session.clone()]
+        );
+        assert!(ids("select * from convo.my_session_ids()").is_empty());
+        assert!(
+            !yes(&format!("select convo.is_session_participant('{session}')")),
+            "default user = caller"
+        );
+        Spi::run(&format!(
+            "update public.session_participants set invitation_status = 'accepted'
+             where session_id = '{session}' and profile_id = auth.uid()"
+        ))
+        .unwrap();
+        assert_eq!(
+            ids("select * from convo.my_session_ids()"),
+            vec![session.clone()]
+        );
+        assert!(ids("select * from convo.my_invited_session_ids()").is_empty());
+        assert_eq!(
+            ids("select * from convo.my_session_peer_ids()"),
+            vec![host.clone()]
+        );
+        assert!(yes(&format!(
+            "select convo.is_session_participant('{session}')"
+        )));
+        act_as("authenticated", Some(&host));
+        assert_eq!(
+            ids("select * from convo.my_hosted_session_ids()"),
+            vec![session.clone()]
+        );
+        assert_eq!(
+            ids("select * from convo.my_session_peer_ids()"),
+            vec![guest.clone()]
+        );
+        act_as("authenticated", Some(&stranger));
+        assert!(ids("select * from convo.my_session_ids()").is_empty());
+        assert!(ids("select * from convo.my_session_peer_ids()").is_empty());
+        act_as_superuser();
+    }
+
+    #[pg_test]
+    fn the_checks_are_locked_down_definer_functions() {
+        load_schema();
+        for f in [
+            "is_session_participant(uuid, uuid)",
+            "is_session_host(uuid, uuid)",
+            "my_session_ids()",
+            "my_hosted_session_ids()",
+            "my_invited_session_ids()",
+            "my_session_peer_ids()",
+        ] {
+            let q = format!(
+                "select p.prosecdef and p.proconfig = array['search_path=\"\"']
+                        and not has_function_privilege('anon', p.oid, 'execute')
+                 from pg_proc p where p.oid = 'convo.{f}'::regprocedure"
+            );
+            assert!(
+                yes(&q),
+                "{f}: SECURITY DEFINER, search_path '', not executable by anon"
+            );
+        }
+    }
+}

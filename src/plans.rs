@@ -31,3 +31,14 @@ pub const UUID: PgOid = PgOid::BuiltIn(PgBuiltInOids::UUIDOID);
 pub const TEXT: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTOID);
 pub const FLOAT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::FLOAT8OID);
 pub const INTERVAL: PgOid = PgOid::BuiltIn(PgBuiltInOids::INTERVALOID);
+
+/// The first column of the first row, or `None` when the statement returned no row (e.g. an
+/// `insert … on conflict do nothing` that inserted nothing).
+pub fn first_value<T: pgrx::datum::FromDatum + pgrx::datum::IntoDatum>(
+    rows: pgrx::spi::SpiTupleTable<'_>,
+) -> ConvoResult<Option<T>> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    Ok(rows.first().get::<T>(1)?)
+}
