@@ -365,7 +365,7 @@ fn sixty_four_callers_for_a_new_phone_make_one_session() {
 fn sixty_four_callers_for_a_timed_out_session_roll_it_over_once() {
     let phone = fresh_phone();
     let id = load(&phone).body["id"].as_str().unwrap().to_string();
-    let uuid = uuid::Uuid::parse_str(&id).unwrap();
+    let uuid = uuid(&id);
     db().batch_execute(&format!(
         "update user_sessions set metadata = jsonb_set(metadata, '{{last_session_started_at}}', to_jsonb(now() - interval '3 hours')) where id = '{id}';
          insert into messages (session_id, role, content, created_at) values ('{id}', 'user', 'old', now() - interval '2 hours');
@@ -418,7 +418,7 @@ fn sixty_four_times_a_hundred_increments_are_exact() {
     let total: i32 = db()
         .query_one(
             "select total_messages from user_sessions where id = $1",
-            &[&uuid::Uuid::parse_str(&id).unwrap()],
+            &[&uuid(&id)],
         )
         .unwrap()
         .get(0);

@@ -4,12 +4,6 @@
 use pg_convo_integration::*;
 use serde_json::{json, Value};
 
-fn new_user(label: &str) -> (String, As) {
-    let id = create_user(label);
-    let who = As::User(user_token(&id));
-    (id, who)
-}
-
 fn store(who: &As, user: &str, msg: &str, reply: &str, session: Option<&str>) -> Resp {
     rpc(
         "store_chat_pair",
@@ -155,10 +149,7 @@ fn store_chat_pair_refusals_have_their_http_status() {
     let n: i64 = db()
         .query_one(
             "select count(*) from chat_messages where user_id = any($1::uuid[])",
-            &[&vec![
-                uuid::Uuid::parse_str(&uid).unwrap(),
-                uuid::Uuid::parse_str(&other).unwrap(),
-            ]],
+            &[&vec![uuid(&uid), uuid(&other)]],
         )
         .unwrap()
         .get(0);
@@ -321,10 +312,7 @@ fn personality_profiles_shows_only_your_own_row() {
     let (other, _) = new_user("persona-other");
     db().execute(
         "update profiles set personality_completed_at = now() where id = any($1::uuid[])",
-        &[&vec![
-            uuid::Uuid::parse_str(&uid).unwrap(),
-            uuid::Uuid::parse_str(&other).unwrap(),
-        ]],
+        &[&vec![uuid(&uid), uuid(&other)]],
     )
     .unwrap();
     let mine = api("GET", "/personality_profiles?select=id", &me, None, &[]);
@@ -377,7 +365,7 @@ fn eight_clients_store_500_pairs_each_in_parallel() {
                   select from chat_messages u where u.id = a.reply_to and u.sender_type = 'user'
                     and u.timestamp < a.timestamp and u.message_text = replace(a.message_text, ' r', ' m')))
          from chat_messages a where a.user_id = $1",
-        &[&uuid::Uuid::parse_str(&uid).unwrap()]).unwrap();
+        &[&uuid(&uid)]).unwrap();
     let (users, ais, distinct_replies, broken): (i64, i64, i64, i64) =
         (row.get(0), row.get(1), row.get(2), row.get(3));
     assert_eq!(

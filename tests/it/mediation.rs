@@ -6,16 +6,6 @@
 use pg_convo_integration::*;
 use serde_json::{json, Value};
 
-fn new_user(label: &str) -> (String, As) {
-    let id = create_user(label);
-    let who = As::User(user_token(&id));
-    (id, who)
-}
-
-fn uuid(s: &str) -> uuid::Uuid {
-    uuid::Uuid::parse_str(s).unwrap()
-}
-
 /// supabase-js `.insert(row).select().single()`: return=representation, one object back.
 fn insert_single(path: &str, who: &As, row: &Value) -> Resp {
     api(

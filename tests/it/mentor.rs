@@ -7,16 +7,6 @@ use pg_convo_integration::*;
 use serde_json::{json, Value};
 use std::sync::{Arc, Barrier};
 
-fn new_user(label: &str) -> (String, As) {
-    let id = create_user(label);
-    let who = As::User(user_token(&id));
-    (id, who)
-}
-
-fn uuid(s: &str) -> uuid::Uuid {
-    uuid::Uuid::parse_str(s).unwrap()
-}
-
 /// A provider conversation id no other test uses.
 fn provider_id(label: &str) -> String {
     format!("tavus-{label}-{}", uuid::Uuid::new_v4())

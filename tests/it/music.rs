@@ -6,16 +6,6 @@
 use pg_convo_integration::*;
 use serde_json::{json, Value};
 
-fn new_user(label: &str) -> (String, As) {
-    let id = create_user(label);
-    let who = As::User(user_token(&id));
-    (id, who)
-}
-
-fn uuid(s: &str) -> uuid::Uuid {
-    uuid::Uuid::parse_str(s).unwrap()
-}
-
 const MERGE: (&str, &str) = (
     "Prefer",
     "resolution=merge-duplicates,return=representation",

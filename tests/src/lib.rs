@@ -225,3 +225,15 @@ pub fn reload_schema_until(ready: impl Fn() -> bool) {
     }
     panic!("PostgREST did not pick up the schema change within 10 s");
 }
+
+/// A new user and a client signed in as them: (user id, `As::User(token)`).
+pub fn new_user(label: &str) -> (String, As) {
+    let id = create_user(label);
+    let who = As::User(user_token(&id));
+    (id, who)
+}
+
+/// A uuid the API returned (or a test made), for typed database queries.
+pub fn uuid(s: &str) -> uuid::Uuid {
+    uuid::Uuid::parse_str(s).expect("a uuid")
+}
