@@ -19,6 +19,10 @@ use pgrx::Uuid;
 thread_local! {
     static IS_PARTICIPANT: PlanCell = const { PlanCell::new() };
     static IS_HOST: PlanCell = const { PlanCell::new() };
+    static MY_SESSIONS: PlanCell = const { PlanCell::new() };
+    static MY_HOSTED: PlanCell = const { PlanCell::new() };
+    static MY_INVITED: PlanCell = const { PlanCell::new() };
+    static MY_PEERS: PlanCell = const { PlanCell::new() };
 }
 
 /// Accepted participants, the host's own row included: the people "in" a session.
@@ -69,16 +73,19 @@ fn is_session_host(session_id: Option<Uuid>, user_id: default!(Option<Uuid>, "NU
     }
 }
 
-/// The ids the caller's `sql` query returns (one uuid column), collected.
-fn caller_ids(sql: &str) -> Vec<Uuid> {
-    Spi::connect(|c| -> ConvoResult<Vec<Uuid>> {
-        let mut out = Vec::new();
-        for row in c.select(sql, None, &[])? {
-            if let Some(id) = row.get::<Uuid>(1)? {
-                out.push(id);
+/// The ids the caller's `sql` query returns (one uuid column), collected. The query's plan is
+/// kept per backend (`cell`): these run once per statement of every policy that uses them.
+fn caller_ids(cell: &'static std::thread::LocalKey<PlanCell>, sql: &str) -> Vec<Uuid> {
+    with_plan(cell, sql, &[], |plan| {
+        Spi::connect(|c| {
+            let mut out = Vec::new();
+            for row in c.select(plan, None, &[])? {
+                if let Some(id) = row.get::<Uuid>(1)? {
+                    out.push(id);
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     })
     .or_raise()
 }
@@ -87,6 +94,7 @@ fn caller_ids(sql: &str) -> Vec<Uuid> {
 #[pg_extern(stable, security_definer, parallel_safe)]
 fn my_session_ids() -> SetOfIterator<'static, Uuid> {
     SetOfIterator::new(caller_ids(
+        &MY_SESSIONS,
         "select sp.session_id from public.session_participants sp
          where sp.profile_id = auth.uid() and sp.invitation_status = 'accepted'",
     ))
@@ -96,6 +104,7 @@ fn my_session_ids() -> SetOfIterator<'static, Uuid> {
 #[pg_extern(stable, security_definer, parallel_safe)]
 fn my_hosted_session_ids() -> SetOfIterator<'static, Uuid> {
     SetOfIterator::new(caller_ids(
+        &MY_HOSTED,
         "select s.id from public.sessions s where s.host_id = auth.uid()",
     ))
 }
@@ -105,6 +114,7 @@ fn my_hosted_session_ids() -> SetOfIterator<'static, Uuid> {
 #[pg_extern(stable, security_definer, parallel_safe)]
 fn my_invited_session_ids() -> SetOfIterator<'static, Uuid> {
     SetOfIterator::new(caller_ids(
+        &MY_INVITED,
         "select sp.session_id from public.session_participants sp
          where sp.profile_id = auth.uid() and sp.invitation_status = 'pending'",
     ))
@@ -115,6 +125,7 @@ fn my_invited_session_ids() -> SetOfIterator<'static, Uuid> {
 #[pg_extern(stable, security_definer, parallel_safe)]
 fn my_session_peer_ids() -> SetOfIterator<'static, Uuid> {
     SetOfIterator::new(caller_ids(
+        &MY_PEERS,
         "select distinct other.profile_id
          from public.session_participants me
          join public.session_participants other on other.session_id = me.session_id

@@ -108,7 +108,9 @@ const UPSERT_SQL: &str = r#"
 insert into public.music_genre_preferences as g
   (user_id, genre, interaction_count, reward_sum, weighted_reward_sum, recency_weight_sum,
    average_reward, preference_score, last_interaction, updated_at)
-values ($1, $2, $3, $4, $5, $6, $4 / $3, convo.preference_score($5, $6), $7, now())
+select $1, $2, $3, $4, $5, $6, $4 / $3, convo.preference_score($5, $6), $7, now()
+-- writers fold one at a time against a recompute of the same user (which holds it exclusively)
+from (select pg_advisory_xact_lock_shared(7267, hashtext($1::text))) as fold_lock
 on conflict (user_id, genre) do update set
   interaction_count = g.interaction_count + excluded.interaction_count,
   reward_sum = g.reward_sum + excluded.reward_sum,
@@ -121,13 +123,8 @@ on conflict (user_id, genre) do update set
   updated_at = now()
 "#;
 
-/// Interactions of one user are folded one at a time against a recompute of that user: writers
-/// take this lock shared, `recompute` exclusive.
-const LOCK_SHARED_SQL: &str = "select pg_advisory_xact_lock_shared(7267, hashtext($1::text))";
-
 thread_local! {
     static UPSERT: PlanCell = const { PlanCell::new() };
-    static LOCK_SHARED: PlanCell = const { PlanCell::new() };
 }
 
 const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
@@ -248,12 +245,6 @@ fn fold(new: &PgHeapTuple<'_, AllocatedByPostgres>) -> ConvoResult<()> {
     let (Some(user), Some(reward), Some(at), Some(genre)) = (user, reward, at, genre) else {
         return Ok(()); // no genre: the interaction is stored and counts toward no preference
     };
-    with_plan(&LOCK_SHARED, LOCK_SHARED_SQL, &[UUID], |plan| {
-        Spi::connect(|c| {
-            c.select(plan, None, &[user.into()])?;
-            Ok(())
-        })
-    })?;
     let mut sums = GenreSums::zero();
     sums.add(reward, at);
     upsert(user, &genre, &sums, at)
@@ -305,6 +296,8 @@ revoke execute on function convo.fold_genre_preference() from public;
     ],
 );
 
+/// Taken exclusively by a recompute; every fold takes it shared (in UPSERT_SQL), so a recompute
+/// waits for in-flight folds of that user and holds new ones back until it commits.
 const RECOMPUTE_LOCK_SQL: &str = "select pg_advisory_xact_lock(7267, hashtext($1::text))";
 const RECOMPUTE_CLEAR_SQL: &str = "delete from public.music_genre_preferences where user_id = $1";
 const RECOMPUTE_TOTALS_SQL: &str = r#"
