@@ -367,31 +367,17 @@ fn interactions_are_an_append_only_log() {
     );
 
     // No update or delete policy: PostgREST reports no row changed; nothing changed.
-    let patch = api(
+    assert_changes_nothing(
         "PATCH",
         &format!("/music_interactions?id=eq.{id}"),
         &me,
         Some(&json!({"rl_reward": 99})),
-        &[("Prefer", "return=representation")],
     );
-    assert_eq!(
-        (patch.status, patch.body.clone()),
-        (200, json!([])),
-        "{}",
-        patch.text
-    );
-    let delete = api(
+    assert_changes_nothing(
         "DELETE",
         &format!("/music_interactions?id=eq.{id}"),
         &me,
         None,
-        &[("Prefer", "return=representation")],
-    );
-    assert_eq!(
-        (delete.status, delete.body.clone()),
-        (200, json!([])),
-        "{}",
-        delete.text
     );
     let reward: String = db()
         .query_one(
@@ -452,31 +438,17 @@ fn users_cannot_write_genre_preferences() {
         "{}",
         upsert.text
     );
-    let patch = api(
+    assert_changes_nothing(
         "PATCH",
         &format!("/music_genre_preferences?user_id=eq.{uid}"),
         &me,
         Some(&json!({"preference_score": 1})),
-        &[("Prefer", "return=representation")],
     );
-    assert_eq!(
-        (patch.status, patch.body.clone()),
-        (200, json!([])),
-        "{}",
-        patch.text
-    );
-    let delete = api(
+    assert_changes_nothing(
         "DELETE",
         &format!("/music_genre_preferences?user_id=eq.{uid}"),
         &me,
         None,
-        &[("Prefer", "return=representation")],
-    );
-    assert_eq!(
-        (delete.status, delete.body.clone()),
-        (200, json!([])),
-        "{}",
-        delete.text
     );
     let anon = api(
         "POST",

@@ -237,3 +237,20 @@ pub fn new_user(label: &str) -> (String, As) {
 pub fn uuid(s: &str) -> uuid::Uuid {
     uuid::Uuid::parse_str(s).expect("a uuid")
 }
+
+/// A PATCH or DELETE that RLS filters to nothing: PostgREST answers 200 with no row changed.
+pub fn assert_changes_nothing(method: &str, path: &str, who: &As, body: Option<&Value>) {
+    let r = api(
+        method,
+        path,
+        who,
+        body,
+        &[("Prefer", "return=representation")],
+    );
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (200, json!([])),
+        "{method} {path}: {}",
+        r.text
+    );
+}
