@@ -37,9 +37,9 @@ pid_alive()     { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 rest_running()  { pid_alive "$RUN/postgrest.pid"; }
 nginx_running() { pid_alive "$RUN/nginx.pid"; }
 
-wait_http() { # url what
-  for _ in $(seq 1 100); do
-    curl -s -o /dev/null "$1" && return 0
+wait_http() { # url: until it answers 200 (PostgREST answers 503 until its schema cache is loaded)
+  for _ in $(seq 1 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0
     sleep 0.1
   done
   return 1
