@@ -15,7 +15,7 @@
 //!    process_memories, mental_process_state and working_memory_snapshots (soul_memories stay).
 
 use crate::errors::{ConvoError, ConvoResult, OrRaise};
-use crate::plans::{first_value, with_plan, PlanCell, INTERVAL, TEXT, UUID};
+use crate::plans::{update_one, with_plan, PlanCell, INTERVAL, TEXT, UUID};
 use pgrx::datum::Interval;
 use pgrx::prelude::*;
 use pgrx::{JsonB, Uuid};
@@ -179,29 +179,23 @@ pub fn load_or_create_session(
         None => DEFAULT_PERSONA,
     };
 
-    let touched = with_plan(&FAST_TOUCH, FAST_TOUCH_SQL, &[TEXT, INTERVAL], |plan| {
-        Spi::connect_mut(|c| {
-            first_value::<JsonB>(c.update(
-                plan,
-                Some(1),
-                &[phone.as_str().into(), timeout.into()],
-            )?)
-        })
-    })?;
+    let touched = update_one::<JsonB>(
+        &FAST_TOUCH,
+        FAST_TOUCH_SQL,
+        &[TEXT, INTERVAL],
+        &[phone.as_str().into(), timeout.into()],
+    )?;
     if touched.is_some() {
         return with_flags(touched, false, false);
     }
 
-    let created = with_plan(&CREATE, CREATE_SQL, &[TEXT, TEXT], |plan| {
-        Spi::connect_mut(|c| {
-            // no row: the phone already has a session (on conflict do nothing)
-            first_value::<JsonB>(c.update(
-                plan,
-                Some(1),
-                &[phone.as_str().into(), persona.into()],
-            )?)
-        })
-    })?;
+    // no row: the phone already has a session (on conflict do nothing)
+    let created = update_one::<JsonB>(
+        &CREATE,
+        CREATE_SQL,
+        &[TEXT, TEXT],
+        &[phone.as_str().into(), persona.into()],
+    )?;
     if created.is_some() {
         return with_flags(created, true, false);
     }
@@ -238,9 +232,7 @@ pub fn load_or_create_session(
     } else {
         (&TOUCH, TOUCH_SQL)
     };
-    let row = with_plan(cell, sql, &[UUID], |plan| {
-        Spi::connect_mut(|c| first_value::<JsonB>(c.update(plan, Some(1), &[id.into()])?))
-    })?;
+    let row = update_one::<JsonB>(cell, sql, &[UUID], &[id.into()])?;
     with_flags(row, false, rolled)
 }
 

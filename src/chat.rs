@@ -11,7 +11,7 @@
 //! content and that a given session is the user's.
 
 use crate::errors::{ConvoError, ConvoResult, OrRaise};
-use crate::plans::{first_value, with_plan, PlanCell, FLOAT8, TEXT, UUID};
+use crate::plans::{update_one, PlanCell, FLOAT8, TEXT, UUID};
 use pgrx::prelude::*;
 use pgrx::Uuid;
 
@@ -105,19 +105,15 @@ pub fn store_chat_pair(
     validate_pair(pair)?;
 
     let types = [UUID, TEXT, TEXT, TEXT, FLOAT8, UUID];
-    let reply_id = with_plan(&STORE_PAIR, STORE_PAIR_SQL, &types, |plan| {
-        Spi::connect_mut(|client| {
-            let args = [
-                user_id.into(),
-                pair.user_message.into(),
-                pair.ai_response.into(),
-                pair.mood.into(),
-                pair.sentiment.into(),
-                session_id.into(),
-            ];
-            first_value::<Uuid>(client.update(plan, Some(1), &args)?)
-        })
-    })?;
+    let args = [
+        user_id.into(),
+        pair.user_message.into(),
+        pair.ai_response.into(),
+        pair.mood.into(),
+        pair.sentiment.into(),
+        session_id.into(),
+    ];
+    let reply_id = update_one::<Uuid>(&STORE_PAIR, STORE_PAIR_SQL, &types, &args)?;
     // the only way to insert nothing without an error is the session check
     reply_id.ok_or_else(|| {
         ConvoError::UnknownReference(format!(

@@ -22,7 +22,7 @@
 //! for "unknown" would only crowd the user's top genres.
 
 use crate::errors::{ConvoError, ConvoResult, OrRaise};
-use crate::plans::{with_plan, PlanCell, TEXT, UUID};
+use crate::plans::{with_plan, PlanCell, INT4, NUMERIC, TEXT, TIMESTAMPTZ, UUID};
 use pgrx::prelude::*;
 use pgrx::{AnyNumeric, JsonB, Uuid};
 use std::cell::RefCell;
@@ -126,10 +126,6 @@ on conflict (user_id, genre) do update set
 thread_local! {
     static UPSERT: PlanCell = const { PlanCell::new() };
 }
-
-const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
-const INT4: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4OID);
-const TIMESTAMPTZ: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPTZOID);
 
 /// One (user, genre)'s sums: what the aggregate accumulates and the upsert adds.
 #[derive(Debug, Clone)]

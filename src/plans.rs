@@ -31,6 +31,9 @@ pub const UUID: PgOid = PgOid::BuiltIn(PgBuiltInOids::UUIDOID);
 pub const TEXT: PgOid = PgOid::BuiltIn(PgBuiltInOids::TEXTOID);
 pub const FLOAT8: PgOid = PgOid::BuiltIn(PgBuiltInOids::FLOAT8OID);
 pub const INTERVAL: PgOid = PgOid::BuiltIn(PgBuiltInOids::INTERVALOID);
+pub const NUMERIC: PgOid = PgOid::BuiltIn(PgBuiltInOids::NUMERICOID);
+pub const INT4: PgOid = PgOid::BuiltIn(PgBuiltInOids::INT4OID);
+pub const TIMESTAMPTZ: PgOid = PgOid::BuiltIn(PgBuiltInOids::TIMESTAMPTZOID);
 
 /// The first column of the first row, or `None` when the statement returned no row (e.g. an
 /// `insert … on conflict do nothing` that inserted nothing).
@@ -41,4 +44,18 @@ pub fn first_value<T: pgrx::datum::FromDatum + pgrx::datum::IntoDatum>(
         return Ok(None);
     }
     Ok(rows.first().get::<T>(1)?)
+}
+
+/// Runs the kept plan of a writing `sql` (see [`with_plan`]) with `args` and returns the first
+/// column of its first row, `None` when it returned no row. Writing statements only: it marks the
+/// transaction as writing, which the read-only access checks in `mediation` must not do.
+pub fn update_one<T: pgrx::datum::FromDatum + pgrx::datum::IntoDatum>(
+    cell: &'static LocalKey<PlanCell>,
+    sql: &str,
+    types: &[PgOid],
+    args: &[pgrx::datum::DatumWithOid<'_>],
+) -> ConvoResult<Option<T>> {
+    with_plan(cell, sql, types, |plan| {
+        Spi::connect_mut(|c| first_value::<T>(c.update(plan, Some(1), args)?))
+    })
 }
