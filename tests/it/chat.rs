@@ -293,6 +293,15 @@ fn history_and_memories_rpcs() {
     assert_eq!(got.status, 200, "{}", got.text);
     assert_eq!(got.body[0]["memory_key"], "k2", "most important first");
     assert_eq!(got.body[0]["access_count"], 1);
+    for bad_limit in [0, 201] {
+        let bad = rpc("get_memories", &me, json!({"p_limit": bad_limit}));
+        assert_eq!(
+            (bad.status, bad.body["code"].clone()),
+            (400, json!("22023")),
+            "p_limit {bad_limit}: {}",
+            bad.text
+        );
+    }
     let all = api(
         "GET",
         &format!("/user_memories?user_id=eq.{uid}&select=memory_key,access_count&order=memory_key"),
