@@ -4,7 +4,9 @@ PG_CONFIG ?= /usr/bin/pg_config
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # What the installed extension is built from: a change to any of these reinstalls it.
-EXT_SOURCES := Cargo.toml Cargo.lock pg_convo.control $(shell find src -type f 2>/dev/null)
+EXT_SOURCES := Cargo.toml Cargo.lock pg_convo.control $(shell find src -type f 2>/dev/null) \
+               $(wildcard sql/pg_convo--*.sql)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 INSTALL_STAMP := .tools/installed.stamp
 
 .PHONY: help bootstrap install up down status reset token migrate test bench psql fmt lint
@@ -24,7 +26,10 @@ bootstrap:
 install: bootstrap $(INSTALL_STAMP)
 
 $(INSTALL_STAMP): $(EXT_SOURCES)
-	cargo pgrx install --release --pg-config $(PG_CONFIG) $(if $(filter 0,$(shell id -u)),,--sudo)
+	cargo pgrx install --release --pg-config $(PG_CONFIG) $(if $(SUDO),--sudo)
+	@# pgrx installs the current version's script and the upgrade scripts; the released
+	@# versions' install scripts (sql/pg_convo--X.Y.Z.sql) are ours to keep available.
+	$(SUDO) install -m 644 sql/pg_convo--*.sql "$$($(PG_CONFIG) --sharedir)/extension/"
 	@mkdir -p .tools && touch $@
 
 up: install

@@ -123,7 +123,8 @@ select is_empty(
   'no expression or partial unique index (on_conflict could not use it)');
 select results_eq(
   $$ select conname::text collate "default" from pg_constraint
-     where contype = 'c' and conrelid::regclass::text like 'music\_%' order by 1 $$,
+     where contype = 'c' and conrelid::regclass::text like 'music\_%'
+       and conname not like '%\_length\_check' order by 1 $$,
   array['music_genre_preferences_interaction_count_check', 'music_genre_preferences_preference_score_check',
         'music_genre_preferences_recency_weight_sum_check',
         'music_interactions_interaction_type_check', 'music_interactions_listen_duration_ms_check',
@@ -565,16 +566,16 @@ select is((select count(*) from public.music_interactions where user_id = pg_tem
 
 -- get_genre_preferences --------------------------------------------------------------------------------------
 -- gp_owner's fixture rows: lo-fi chill 0.9/10, jazz 0.7/8, k-pop 0.7/8, pop anthems 0.7/3, metal 0.1/2.
-select volatility_is('public', 'get_genre_preferences', array['integer'], 'stable', 'get_genre_preferences is STABLE');
-select isnt_definer('public', 'get_genre_preferences', array['integer'], 'get_genre_preferences is SECURITY INVOKER');
-select ok((select proconfig from pg_proc where oid = 'public.get_genre_preferences(integer)'::regprocedure)
+select volatility_is('public', 'get_genre_preferences', array['integer', 'uuid'], 'stable', 'get_genre_preferences is STABLE');
+select isnt_definer('public', 'get_genre_preferences', array['integer', 'uuid'], 'get_genre_preferences is SECURITY INVOKER');
+select ok((select proconfig from pg_proc where oid = 'public.get_genre_preferences(integer, uuid)'::regprocedure)
           = array['search_path=""'], 'get_genre_preferences pins search_path to ''''');
-select ok(not has_function_privilege('anon', 'public.get_genre_preferences(integer)', 'execute')
-          and not has_function_privilege('public', 'public.get_genre_preferences(integer)', 'execute')
-          and has_function_privilege('authenticated', 'public.get_genre_preferences(integer)', 'execute')
-          and has_function_privilege('service_role', 'public.get_genre_preferences(integer)', 'execute'),
+select ok(not has_function_privilege('anon', 'public.get_genre_preferences(integer, uuid)', 'execute')
+          and not has_function_privilege('public', 'public.get_genre_preferences(integer, uuid)', 'execute')
+          and has_function_privilege('authenticated', 'public.get_genre_preferences(integer, uuid)', 'execute')
+          and has_function_privilege('service_role', 'public.get_genre_preferences(integer, uuid)', 'execute'),
           'get_genre_preferences: authenticated and service_role may execute it, anon and PUBLIC may not');
-select isnt(obj_description('public.get_genre_preferences(integer)'::regprocedure, 'pg_proc'), null,
+select isnt(obj_description('public.get_genre_preferences(integer, uuid)'::regprocedure, 'pg_proc'), null,
   'get_genre_preferences has a comment (PostgREST''s OpenAPI description)');
 
 select tests.act_as_user(pg_temp.id('gp_owner'));
@@ -598,7 +599,9 @@ select is_empty('select * from public.get_genre_preferences()', 'a user without 
 select tests.act_as_anon();
 select throws_ok('select public.get_genre_preferences()', '42501', null, 'anon cannot call get_genre_preferences');
 select tests.act_as_service();
-select is_empty('select * from public.get_genre_preferences()', 'service_role (no user id) gets no rows');
+-- the acting-user rule: the service role names the user (pgrx-tests/32_music_bulk_fold.sql)
+select throws_ok('select public.get_genre_preferences()', '22023', null,
+  'service_role must name the user (p_user_id): 22023');
 select tests.act_as_postgres();
 
 

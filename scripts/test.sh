@@ -60,6 +60,9 @@ want lint && run_suite lint count_none lint
 
 # 2. #[pg_test]s, in a temporary Postgres that cargo-pgrx runs as the postgres user ------------
 pgrx_tests() {
+  # A server environment that asks for Rust backtraces: errors' DETAIL must still carry none
+  # (errors::tests::no_rust_backtrace_reaches_the_client).
+  export RUST_BACKTRACE=1
   if [ "$(id -u)" = 0 ]; then
     mkdir -p "$ROOT/.local/pgrx"; chown postgres "$ROOT/.local" "$ROOT/.local/pgrx"
     cargo pgrx test pg15 --runas postgres --pgdata "$ROOT/.local/pgrx/data"

@@ -35,10 +35,10 @@ pub fn normalize_phone(raw: &str) -> ConvoResult<String> {
     } else if let Some(r) = trimmed.strip_prefix("00") {
         r
     } else {
-        return Err(ConvoError::invalid_with_hint(
-            format!("phone number {raw:?} has no country code"),
-            hint,
-        ));
+        return Err(
+            ConvoError::invalid_with_hint("p_phone_number has no country code", hint)
+                .with_detail(raw),
+        );
     };
     let mut digits = String::with_capacity(rest.len());
     for c in rest.chars() {
@@ -47,17 +47,19 @@ pub fn normalize_phone(raw: &str) -> ConvoResult<String> {
             ' ' | '-' | '.' | '(' | ')' => {}
             _ => {
                 return Err(ConvoError::invalid_with_hint(
-                    format!("phone number {raw:?} contains {c:?}"),
+                    "p_phone_number may contain only digits, spaces and - . ( )",
                     hint,
-                ))
+                )
+                .with_detail(raw))
             }
         }
     }
     if !(7..=15).contains(&digits.len()) || digits.starts_with('0') {
         return Err(ConvoError::invalid_with_hint(
-            format!("phone number {raw:?} is not a valid international number"),
+            "p_phone_number is not a valid international number",
             hint,
-        ));
+        )
+        .with_detail(raw));
     }
     Ok(format!("+{digits}"))
 }
@@ -164,6 +166,40 @@ fn with_flags(row: Option<JsonB>, is_new: bool, rolled_over: bool) -> ConvoResul
     Ok(JsonB(value))
 }
 
+/// How often `load_or_create_session` starts over when its phone's session is deleted under it.
+pub const MAX_DELETE_RACE_ROUNDS: usize = 8;
+
+/// What step 2 reads: (id, newest user message, session start, now, timeout), all µs; `None`
+/// when the phone has no session any more (deleted since the insert saw it).
+type LockedSession = (Uuid, Option<i64>, Option<i64>, i64, i64);
+
+fn lock_and_look(phone: &str, timeout: Interval) -> ConvoResult<Option<LockedSession>> {
+    with_plan(
+        &LOCK_AND_LOOK,
+        LOCK_AND_LOOK_SQL,
+        &[TEXT, INTERVAL],
+        |plan| {
+            Spi::connect_mut(|c| {
+                let rows = c.update(plan, Some(1), &[phone.into(), timeout.into()])?;
+                if rows.is_empty() {
+                    return Ok(None);
+                }
+                let row = rows.first();
+                let Some(id) = row.get::<Uuid>(1)? else {
+                    return Ok(None);
+                };
+                Ok(Some((
+                    id,
+                    row.get::<i64>(2)?,
+                    row.get::<i64>(3)?,
+                    row.get::<i64>(4)?.unwrap_or_default(),
+                    row.get::<i64>(5)?.unwrap_or_default(),
+                )))
+            })
+        },
+    )
+}
+
 pub fn load_or_create_session(
     phone: &str,
     timeout: Interval,
@@ -189,42 +225,32 @@ pub fn load_or_create_session(
         return with_flags(touched, false, false);
     }
 
-    // no row: the phone already has a session (on conflict do nothing)
-    let created = update_one::<JsonB>(
-        &CREATE,
-        CREATE_SQL,
-        &[TEXT, TEXT],
-        &[phone.as_str().into(), persona.into()],
-    )?;
-    if created.is_some() {
-        return with_flags(created, true, false);
+    // Create, or lock the existing row. A concurrent DELETE of the phone's session can land
+    // between the two steps (the insert saw the row, the lock finds it gone): then start over,
+    // with a new snapshot (READ COMMITTED: every statement sees what committed before it).
+    // Each round either creates, or locks, or saw a delete commit: it only repeats while other
+    // requests keep deleting this phone's session, so a few rounds are plenty.
+    let mut locked = None;
+    for _ in 0..MAX_DELETE_RACE_ROUNDS {
+        let created = update_one::<JsonB>(
+            &CREATE,
+            CREATE_SQL,
+            &[TEXT, TEXT],
+            &[phone.as_str().into(), persona.into()],
+        )?;
+        if created.is_some() {
+            return with_flags(created, true, false);
+        }
+        locked = lock_and_look(&phone, timeout)?;
+        if locked.is_some() {
+            break;
+        }
     }
-
-    let (id, last_user, started, now, timeout_us) = with_plan(
-        &LOCK_AND_LOOK,
-        LOCK_AND_LOOK_SQL,
-        &[TEXT, INTERVAL],
-        |plan| {
-            Spi::connect_mut(|c| {
-                let row = c
-                    .update(plan, Some(1), &[phone.as_str().into(), timeout.into()])?
-                    .first();
-                Ok((
-                    row.get::<Uuid>(1)?,
-                    row.get::<i64>(2)?,
-                    row.get::<i64>(3)?,
-                    row.get::<i64>(4)?.unwrap_or_default(),
-                    row.get::<i64>(5)?.unwrap_or_default(),
-                ))
-            })
-        },
-    )?;
-    // the row existed at insert time: only a delete that committed in between can get us here
-    let id = id.ok_or_else(|| {
-        ConvoError::Internal(format!(
-            "the session of {phone} was deleted while loading it"
-        ))
-    })?;
+    let Some((id, last_user, started, now, timeout_us)) = locked else {
+        return Err(ConvoError::Conflict(
+            "the session was deleted repeatedly while loading it: retry the request".into(),
+        ));
+    };
 
     let rolled = should_roll_over(last_user, started, now, timeout_us);
     let (cell, sql) = if rolled {
@@ -256,6 +282,14 @@ fn load_or_create_session_sql(
 mod tests {
     use super::*;
     use crate::testing::{error_of, load_schema};
+
+    #[pg_test]
+    fn a_phone_without_a_session_locks_nothing() {
+        // the path a concurrent delete leads to: no row, no error (it used to read past the end)
+        load_schema();
+        let locked = lock_and_look("+15550001111", Interval::from_seconds(3600.0)).unwrap();
+        assert!(locked.is_none());
+    }
 
     #[pg_test]
     fn phone_numbers_are_normalised_to_e164() {

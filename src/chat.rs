@@ -41,9 +41,10 @@ pub fn validate_pair(pair: &ChatPair) -> ConvoResult<()> {
     if let Some(s) = pair.sentiment {
         if !(0.0..=1.0).contains(&s) {
             return Err(ConvoError::invalid_with_hint(
-                format!("p_sentiment must be between 0 and 1, got {s}"),
+                "p_sentiment must be between 0 and 1",
                 "sentiment_score is a probability-like score in [0, 1]",
-            ));
+            )
+            .with_detail(s.to_string()));
         }
     }
     Ok(())
@@ -56,9 +57,10 @@ fn check_text(name: &str, text: &str, max_chars: usize) -> ConvoResult<()> {
     let chars = text.chars().count();
     if chars > max_chars {
         return Err(ConvoError::invalid_with_hint(
-            format!("{name} is too long: {chars} characters"),
+            format!("{name} is too long"),
             format!("at most {max_chars} characters"),
-        ));
+        )
+        .with_detail(format!("{chars} characters")));
     }
     Ok(())
 }
@@ -115,12 +117,9 @@ pub fn store_chat_pair(
     ];
     let reply_id = update_one::<Uuid>(&STORE_PAIR, STORE_PAIR_SQL, &types, &args)?;
     // the only way to insert nothing without an error is the session check
-    reply_id.ok_or_else(|| {
-        ConvoError::UnknownReference(format!(
-            "unknown chat session {} for this user",
-            session_id.map(|s| s.to_string()).unwrap_or_default()
-        ))
-    })
+    // (no id in the message: it is the caller's text, and "not yours" reads as "unknown")
+    reply_id
+        .ok_or_else(|| ConvoError::UnknownReference("unknown chat session for this user".into()))
 }
 
 #[pg_extern(volatile, name = "store_chat_pair")]

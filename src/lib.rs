@@ -20,6 +20,12 @@ mod plans;
 #[cfg(any(test, feature = "pg_test"))]
 pub mod testing;
 
+/// Runs once per backend, when Postgres loads the library (after pgrx's own panic hook is set).
+#[pgrx::pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    errors::hide_backtraces();
+}
+
 /// This module is required by `cargo pgrx test` invocations.
 #[cfg(test)]
 pub mod pg_test {

@@ -60,6 +60,29 @@ pub fn error_of(sql: &str) -> (String, String, Option<String>) {
     (state, msg.unwrap_or_default(), hint)
 }
 
+/// Runs `sql`, which must fail, and returns the error's DETAIL (`None` when it has none).
+pub fn error_detail_of(sql: &str) -> Option<String> {
+    Spi::run(
+        r#"
+        do $do$ begin
+          if to_regprocedure('pg_temp.error_detail_of(text)') is null then
+            create function pg_temp.error_detail_of(stmt text, out detail text)
+            language plpgsql as $$
+            begin
+              execute stmt;
+              raise exception 'expected the statement to fail';
+            exception when others then
+              get stacked diagnostics detail = pg_exception_detail;
+              detail := nullif(detail, '');
+            end $$;
+          end if;
+        end $do$"#,
+    )
+    .expect("create pg_temp.error_detail_of");
+    Spi::get_one_with_args::<String>("select pg_temp.error_detail_of($1)", &[sql.into()])
+        .expect("error_detail_of")
+}
+
 /// The bootstrap and then every migration in `migrations/`, in order: the real schema, as
 /// `make up` builds it (the foundation's `create extension if not exists` finds pgrx's).
 pub fn load_schema() {
