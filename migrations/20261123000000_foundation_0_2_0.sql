@@ -41,9 +41,11 @@ begin
     end if;
     return v_uid;
   end if;
-  if v_role = 'service_role'
-     or (v_role = 'none' and exists (select from pg_catalog.pg_roles r
-                                     where r.rolname = session_user and (r.rolbypassrls or r.rolsuper))) then
+  -- the role in effect (SET ROLE, else the login role) is one that bypasses RLS: service_role, or
+  -- a trusted database role such as postgres on a direct connection
+  if exists (select from pg_catalog.pg_roles r
+             where r.rolname = case when v_role = 'none' then session_user else v_role end
+               and (r.rolbypassrls or r.rolsuper)) then
     if p_user_id is null then
       raise exception 'p_user_id is required when calling with the service role key'
         using errcode = '22023',
