@@ -167,14 +167,13 @@ select is((select memory_value || '/' || importance from public.user_memories wh
 select tests.act_as_postgres();
 
 -- The acting-user rule in every per-user RPC: each public function with a p_user_id parameter
--- calls convo.acting_user (or is the Rust store_chat_pair wrapper, where RLS applies the rule).
+-- calls convo.acting_user.
 select is_empty(
   $$ select p.oid::regprocedure::text
      from pg_proc p
      where p.pronamespace = 'public'::regnamespace
        and 'p_user_id' = any (p.proargnames)
-       and p.prosrc not like '%convo.acting_user(%'
-       and p.proname not in ('store_chat_pair') $$,
+       and p.prosrc not like '%convo.acting_user(%' $$,
   'every public RPC with p_user_id resolves it with convo.acting_user');
 
 -- Explicit EXECUTE on the rules' functions: no PUBLIC, the API roles only where they need it.

@@ -73,7 +73,8 @@ select columns_are('public', 'profiles', array[
 select columns_are('public', 'chat_sessions', array['id', 'user_id', 'title', 'created_at', 'last_message_at'],
   'chat_sessions has exactly its columns');
 select columns_are('public', 'chat_messages', array['id', 'user_id', 'message_text', 'sender_type', 'mood_detected',
-  'sentiment_score', 'session_id', 'timestamp', 'reply_to'], 'chat_messages has exactly its columns');
+  'sentiment_score', 'session_id', 'timestamp', 'reply_to', 'token_count'],
+  'chat_messages has exactly its columns (token_count: pgrx-tests/60_tokens.sql)');
 select columns_are('public', 'user_memories', array['id', 'user_id', 'memory_key', 'memory_value', 'memory_category',
   'importance', 'created_at', 'updated_at', 'last_accessed', 'access_count']
   || case when exists (select from pg_extension where extname = 'vector') then array['embedding'] else '{}' end,
@@ -241,9 +242,12 @@ select throws_ok($$ insert into public.chat_messages (user_id, message_text, sen
 select throws_ok($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to)
                     values (pg_temp.id('owner'), 'second answer', 'ai', 'b0000000-0000-4000-8000-000000000001') $$,
   '23505', null, 'a user message gets at most one reply');
-select throws_ok($$ insert into public.chat_messages (user_id, message_text, sender_type, session_id)
-                    values (pg_temp.id('owner'), 'x', 'user', gen_random_uuid()) $$,
-  '23503', null, 'an unknown session id is refused');
+-- Changed in 20261123010000_chat_clients (issue 10): an unknown session id is created for the
+-- message's user on first use (the seed's backend generates its own session ids).
+select lives_ok($$ insert into public.chat_messages (user_id, message_text, sender_type, session_id)
+                   values (pg_temp.id('owner'), 'x', 'user', 'a0000000-0000-4000-8000-0000000000e2') $$,
+  'an unknown session id is created on first use (see 11_chat_clients.sql)');
+delete from public.chat_sessions where id = 'a0000000-0000-4000-8000-0000000000e2';
 select throws_ok($$ insert into public.user_memories (user_id, memory_key, memory_value, importance)
                     values (pg_temp.id('owner'), 'mood', 'ok', 'urgent') $$, '23514', null, 'importance other than high/medium/low is refused');
 select lives_ok($$ insert into public.user_memories (user_id, memory_key, memory_value, importance)
@@ -550,10 +554,10 @@ select is((select count(*) from public.personality_profiles),
 
 
 -- get_chat_history ---------------------------------------------------------------------------------
-select volatility_is('public', 'get_chat_history', array['integer', 'integer', 'uuid'], 'stable', 'get_chat_history is STABLE');
-select ok(not has_function_privilege('anon', 'public.get_chat_history(integer, integer, uuid)', 'execute')
-          and has_function_privilege('authenticated', 'public.get_chat_history(integer, integer, uuid)', 'execute')
-          and has_function_privilege('service_role', 'public.get_chat_history(integer, integer, uuid)', 'execute'),
+select volatility_is('public', 'get_chat_history', array['integer', 'integer', 'uuid', 'uuid'], 'stable', 'get_chat_history is STABLE');
+select ok(not has_function_privilege('anon', 'public.get_chat_history(integer, integer, uuid, uuid)', 'execute')
+          and has_function_privilege('authenticated', 'public.get_chat_history(integer, integer, uuid, uuid)', 'execute')
+          and has_function_privilege('service_role', 'public.get_chat_history(integer, integer, uuid, uuid)', 'execute'),
           'get_chat_history: authenticated and service_role may execute it, anon may not');
 select tests.act_as_user(pg_temp.id('owner'));
 select results_eq(
@@ -585,12 +589,12 @@ select results_eq('select user_message, ai_response from public.get_chat_history
 select tests.act_as_anon();
 select throws_ok('select public.get_chat_history()', '42501', null, 'anon cannot call get_chat_history');
 select tests.act_as_postgres();
-select isnt(obj_description('public.get_chat_history(integer, integer, uuid)'::regprocedure, 'pg_proc'), null,
+select isnt(obj_description('public.get_chat_history(integer, integer, uuid, uuid)'::regprocedure, 'pg_proc'), null,
   'get_chat_history has a comment (PostgREST''s OpenAPI description)');
 
 
 -- get_memories ------------------------------------------------------------------------------------
-select volatility_is('public', 'get_memories', array['integer', 'text'], 'volatile', 'get_memories is VOLATILE (it records the read)');
+select volatility_is('public', 'get_memories', array['integer', 'text', 'uuid'], 'volatile', 'get_memories is VOLATILE (it records the read)');
 select tests.act_as_user(pg_temp.id('owner'));
 select results_eq('select memory_key, access_count from public.get_memories(2)',
   $$ values ('name', 1), ('favorite_food', 1) $$,
@@ -615,11 +619,11 @@ select results_eq($$ select memory_key, access_count from public.user_memories w
   'each call counted once per returned row; refused calls counted nothing');
 select is((select access_count from public.user_memories where user_id = pg_temp.id('other') and memory_key = 'name'), 0,
   'get_memories never touches another user''s memories');
-select ok(not has_function_privilege('anon', 'public.get_memories(integer, text)', 'execute')
-          and has_function_privilege('authenticated', 'public.get_memories(integer, text)', 'execute')
-          and has_function_privilege('service_role', 'public.get_memories(integer, text)', 'execute'),
+select ok(not has_function_privilege('anon', 'public.get_memories(integer, text, uuid)', 'execute')
+          and has_function_privilege('authenticated', 'public.get_memories(integer, text, uuid)', 'execute')
+          and has_function_privilege('service_role', 'public.get_memories(integer, text, uuid)', 'execute'),
           'get_memories: authenticated and service_role may execute it, anon may not');
-select isnt(obj_description('public.get_memories(integer, text)'::regprocedure, 'pg_proc'), null,
+select isnt(obj_description('public.get_memories(integer, text, uuid)'::regprocedure, 'pg_proc'), null,
   'get_memories has a comment (PostgREST''s OpenAPI description)');
 
 

@@ -78,8 +78,9 @@ select columns_are('public', 'orders', array['id', 'client_id', 'order_id', 'pay
   'amount', 'currency', 'status', 'items', 'created_at', 'updated_at']::name[],
   'orders has the seed''s columns');
 select columns_are('public', 'messages', array['id', 'session_id', 'conversation_id', 'role',
-  'content', 'region', 'message_sid', 'metadata', 'created_at']::name[],
-  'messages has the columns of both seeds');
+  'content', 'region', 'message_sid', 'metadata', 'created_at',
+  'token_count', 'model', 'prompt_tokens', 'completion_tokens']::name[],
+  'messages has the columns of both seeds (and the token ones: pgrx-tests/60_tokens.sql)');
 
 select col_type_is('public', 'user_sessions', 'metadata', 'jsonb', 'user_sessions.metadata is jsonb');
 select col_type_is('public', 'soul_memories', 'value', 'jsonb', 'soul_memories.value is jsonb');
@@ -464,7 +465,7 @@ select is(public.increment_session_messages(session_id := 'a0000000-0000-4000-80
 select is((select last_active_at from public.user_sessions where id = 'a0000000-0000-4000-8000-000000000001'), now(),
   'increment_session_messages sets last_active_at');
 select throws_ok($$ select public.increment_session_messages('ffffffff-ffff-4fff-8fff-ffffffffffff') $$,
-  'PT404', 'user session ffffffff-ffff-4fff-8fff-ffffffffffff not found',
+  'PT404', 'user session not found',  -- the id is in DETAIL since 20261123020000 (no caller text in messages)
   'increment_session_messages on an unknown session: PT404 (HTTP 404)');
 select throws_ok($$ select public.increment_session_messages(null) $$,
   '22023', null, 'increment_session_messages(null): 22023 (HTTP 400)');

@@ -16,6 +16,7 @@ mod info;
 mod mediation;
 mod music;
 mod plans;
+mod tokens;
 
 #[cfg(any(test, feature = "pg_test"))]
 pub mod testing;

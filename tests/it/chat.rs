@@ -106,23 +106,12 @@ fn store_chat_pair_refusals_have_their_http_status() {
             403,
             "42501",
         ),
+        // 403 since 20261123010000_chat_clients (was 409): the error says nothing about the session
         (
             "someone else's session",
             store(&me, &uid, "m", "r", Some(&other_session)),
-            409,
-            "23503",
-        ),
-        (
-            "unknown session",
-            store(
-                &me,
-                &uid,
-                "m",
-                "r",
-                Some("7d0c1d6e-1c2b-4c1f-9a53-2f4f1b1e0a00"),
-            ),
-            409,
-            "23503",
+            403,
+            "42501",
         ),
         ("anon", store(&As::Anon, &uid, "m", "r", None), 401, "42501"),
         (
@@ -154,6 +143,20 @@ fn store_chat_pair_refusals_have_their_http_status() {
         .unwrap()
         .get(0);
     assert_eq!(n, 0, "nothing written by any refusal");
+
+    // An unknown session id is no longer a refusal (20261123010000_chat_clients): the session is
+    // created for the user on first use, as the seed's backend expects.
+    let fresh = uuid::Uuid::new_v4().to_string();
+    let r = store(&me, &uid, "m", "r", Some(&fresh));
+    assert_eq!(r.status, 200, "unknown session: {}", r.text);
+    let owner: uuid::Uuid = db()
+        .query_one(
+            "select user_id from chat_sessions where id = $1",
+            &[&uuid(&fresh)],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(owner, uuid(&uid), "the new session is the user's");
 }
 
 #[test]
