@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The embedded local stack: Postgres 15 + pg_convo, PostgREST, and an nginx gateway that answers
-# like Supabase's (`/rest/v1/` → PostgREST, `apikey` header → bearer token).
+# like Supabase's (`/rest/v1/` → PostgREST; a valid `apikey` header is required, and bears the
+# request when there is no Authorization header).
 #
 #   scripts/stack.sh up|down|status|reset|token SUB|psql [args]
 #
@@ -17,6 +18,7 @@ REST_PORT=${REST_PORT:-54325}
 PGBIN=$(/usr/bin/pg_config --bindir)
 POSTGREST="$ROOT/.tools/postgrest"
 NGINX=${NGINX:-/usr/sbin/nginx}
+LIBRARY="$(/usr/bin/pg_config --pkglibdir)/pg_convo.so"   # what `make install` installs
 PGDATA="$STACK_DIR/db"
 RUN="$STACK_DIR/run"
 ENV_FILE="$STACK_DIR/stack.env"
@@ -30,12 +32,27 @@ fail() { printf '[stack] FAILED: %s\n' "$*" >&2; exit 1; }
 if [ "$(id -u)" = 0 ]; then OWNER=postgres; as_owner() { runuser -u postgres -- "$@"; }
 else OWNER=$(id -un); as_owner() { "$@"; }; fi
 
+# The servers get a minimal, explicit environment, never the caller's: e.g. RUST_BACKTRACE in a
+# developer's shell would otherwise make pg_convo's Rust errors carry backtraces to API clients.
+SERVER_ENV=(PATH=/usr/local/bin:/usr/bin:/bin "HOME=$(getent passwd "$OWNER" | cut -d: -f6)"
+  LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC)
+as_server() { as_owner env -i "${SERVER_ENV[@]}" "$@"; }
+
 psql_db() { PGPASSWORD=postgres "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres "$@"; }
 
 pg_running()    { [ -f "$PGDATA/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
-pid_alive()     { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-rest_running()  { pid_alive "$RUN/postgrest.pid"; }
-nginx_running() { pid_alive "$RUN/nginx.pid"; }
+# pid_alive PIDFILE MARK: the pid in PIDFILE is a live process whose command line contains MARK
+# (this stack's own config path). A killed process stays a zombie until it is reaped, and a pid
+# can be reused: neither counts, so `up` right after a crash restarts the service.
+pid_alive() {
+  local pid stat
+  [ -f "$1" ] && pid=$(cat "$1") && [[ $pid =~ ^[0-9]+$ ]] || return 1
+  stat=$(ps -o stat= -p "$pid" 2>/dev/null) && [[ $stat != Z* ]] || return 1
+  [[ $(ps -o args= -p "$pid" 2>/dev/null) == *"$2"* ]]
+}
+rest_running()  { pid_alive "$RUN/postgrest.pid" "$STACK_DIR/postgrest.conf"; }
+nginx_running() { pid_alive "$RUN/nginx.pid" "$STACK_DIR/nginx/nginx.conf"; }
+env_value()     { sed -n "s/^$1=//p" "$ENV_FILE"; }
 
 wait_http() { # url: until it answers 200 (PostgREST answers 503 until its schema cache is loaded)
   for _ in $(seq 1 300); do
@@ -63,7 +80,7 @@ start_db() {
     say "initdb $PGDATA"
     local pw="$STACK_DIR/.pw"
     printf 'postgres\n' > "$pw"; [ "$(id -u)" = 0 ] && chown "$OWNER" "$pw"
-    as_owner "$PGBIN/initdb" -D "$PGDATA" -U postgres --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
+    as_server "$PGBIN/initdb" -D "$PGDATA" -U postgres --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
       --auth-host=scram-sha-256 --auth-local=peer >"$STACK_DIR/log/initdb.log" 2>&1 \
       || { rm -f "$pw"; fail "initdb (see $STACK_DIR/log/initdb.log)"; }
     rm -f "$pw"
@@ -81,16 +98,31 @@ CONF
   fi
   if ! pg_running; then
     say "starting Postgres on 127.0.0.1:$DB_PORT"
-    as_owner "$PGBIN/pg_ctl" -D "$PGDATA" -l "$STACK_DIR/log/postgres.log" -w -t 60 start >/dev/null \
+    as_server "$PGBIN/pg_ctl" -D "$PGDATA" -l "$STACK_DIR/log/postgres.log" -w -t 60 start >/dev/null \
       || fail "Postgres did not start (see $STACK_DIR/log/postgres.log)"
   fi
 }
 
+# True when the installed pg_convo library is newer than the running postmaster: the running
+# server (and PostgREST's pooled connections) still serve the previous build.
+library_is_newer() {
+  [ -f "$LIBRARY" ] || return 1
+  [ "$(psql_db -Atc "select to_timestamp($(stat -c %.6Y "$LIBRARY")) > pg_postmaster_start_time()")" = t ]
+}
+
+restart_db() {
+  as_server "$PGBIN/pg_ctl" -D "$PGDATA" -l "$STACK_DIR/log/postgres.log" -m fast -w -t 60 restart >/dev/null \
+    || fail "Postgres did not restart (see $STACK_DIR/log/postgres.log)"
+}
+
+migrate() { DATABASE_URL="$DB_URL" "$ROOT/scripts/migrate.sh" --quiet; }
+applied_count() { psql_db -Atc "select count(*) from supabase_migrations.schema_migrations"; }
+
 init_db() {
   # Supabase-compatible roles/schemas/auth (a no-op where present), then migrations, then seed.
-  psql_db -f "$ROOT/sql/supabase_bootstrap.sql"
+  PGOPTIONS="-c client_min_messages=warning" psql_db -f "$ROOT/sql/supabase_bootstrap.sql"
   psql_db -c "alter role authenticator password '$AUTHENTICATOR_PASSWORD'"
-  DATABASE_URL="$DB_URL" "$ROOT/scripts/migrate.sh" --quiet
+  migrate
   psql_db -f "$ROOT/sql/seed.sql"
 }
 
@@ -110,17 +142,54 @@ CONF
   [ "$(id -u)" = 0 ] && chown "$OWNER" "$STACK_DIR/postgrest.conf"
   chmod 600 "$STACK_DIR/postgrest.conf"
   say "starting PostgREST on 127.0.0.1:$REST_PORT"
-  as_owner bash -c "nohup '$POSTGREST' '$STACK_DIR/postgrest.conf' >>'$STACK_DIR/log/postgrest.log' 2>&1 & echo \$! > '$RUN/postgrest.pid'"
+  as_server bash -c "nohup '$POSTGREST' '$STACK_DIR/postgrest.conf' >>'$STACK_DIR/log/postgrest.log' 2>&1 & echo \$! > '$RUN/postgrest.pid'"
   wait_http "http://127.0.0.1:$REST_PORT/" || fail "PostgREST did not answer (see $STACK_DIR/log/postgrest.log)"
 }
 
-start_gateway() {
-  nginx_running && return 0
-  local n="$STACK_DIR/nginx"
-  mkdir -p "$n/tmp"
-  cat > "$n/nginx.conf" <<CONF
-# Supabase-like API gateway: /rest/v1/ → PostgREST. Like Supabase's gateway, a request that has an
-# apikey header and no Authorization is treated as bearing that key; one with neither is refused.
+# PostgREST reloads its schema cache on NOTIFY pgrst (migrate.sh sends one) and reconnects by
+# itself after a Postgres restart; a NOTIFY sent while it was reconnecting is lost, though. So wait
+# until its schema cache has every function in `public` that the service role may call by named
+# arguments (a computed relationship such as `profiles(session_messages)` is no /rpc/ endpoint),
+# asking it to reload (SIGUSR1) now and then. The probe names all of a function's arguments and
+# accepts a media type nobody serves: 415 means "found in the cache", 404 means "not there yet";
+# nothing is executed.
+wait_schema_cache() {
+  local functions key name args code missing i
+  functions=$(psql_db -At -F $'\t' -c "select p.proname,
+      coalesce((select json_object_agg(a.name, null) from unnest(p.proargnames,
+        coalesce(p.proargmodes, array_fill('i'::\"char\", array[p.pronargs]))) as a(name, mode)
+        where a.mode in ('i', 'b', 'v')), '{}')
+    from pg_proc p
+    where p.pronamespace = 'public'::regnamespace and p.prokind = 'f'
+      and p.prorettype <> 'trigger'::regtype and has_function_privilege('service_role', p.oid, 'execute')
+      and (p.pronargs = 0 or '' <> all(p.proargnames))")
+  key=$(env_value SERVICE_ROLE_KEY)
+  wait_http "http://127.0.0.1:$REST_PORT/" || fail "PostgREST does not answer (see $STACK_DIR/log/postgrest.log)"
+  for i in $(seq 1 100); do
+    missing=""
+    while IFS=$'\t' read -r name args; do
+      [ -n "$name" ] || continue
+      code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$REST_PORT/rpc/$name" \
+        -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+        -H 'Accept: application/x-pg-convo-probe' -d "$args")
+      [ "$code" = 415 ] || { missing=$name; break; }
+    done <<<"$functions"
+    [ -z "$missing" ] && return 0
+    [ $((i % 10)) = 0 ] && rest_running && kill -USR1 "$(cat "$RUN/postgrest.pid")"
+    sleep 0.2
+  done
+  fail "PostgREST's schema cache lacks public.$missing (see $STACK_DIR/log/postgrest.log)"
+}
+
+# The gateway, like Supabase's (Kong key-auth): every /rest/v1/ request must carry an `apikey`
+# header holding one of this stack's two keys (anon, service_role), whatever its Authorization
+# header says; a request whose apikey is valid and that has no Authorization bears the apikey.
+gateway_conf() {
+  local n=$1 anon service
+  anon=$(env_value ANON_KEY); service=$(env_value SERVICE_ROLE_KEY)
+  if [ -z "$anon" ] || [ -z "$service" ]; then fail "no keys in $ENV_FILE: run 'scripts/stack.sh reset'"; fi
+  cat <<CONF
+# Supabase-like API gateway: /rest/v1/ → PostgREST, only with a valid apikey (see stack.sh).
 daemon on;
 worker_processes 1;
 pid $RUN/nginx.pid;
@@ -133,22 +202,25 @@ http {
   fastcgi_temp_path $n/tmp/fastcgi;
   uwsgi_temp_path $n/tmp/uwsgi;
   scgi_temp_path $n/tmp/scgi;
-  map \$http_authorization \$convo_authorization {
-    ""      \$convo_apikey_bearer;
-    default \$http_authorization;
+  map_hash_bucket_size 512;
+  # exact, case-sensitive matches (~ is a case-sensitive regex; a plain map string ignores case)
+  map \$http_apikey \$convo_apikey {
+    ""                  missing;
+    "~^${anon//./\\.}\$"    valid;
+    "~^${service//./\\.}\$" valid;
+    default             invalid;
   }
-  map \$http_apikey \$convo_apikey_bearer {
-    ""      "";
-    default "Bearer \$http_apikey";
+  map \$http_authorization \$convo_authorization {
+    ""      "Bearer \$http_apikey";
+    default \$http_authorization;
   }
   upstream postgrest { server 127.0.0.1:$REST_PORT; keepalive 16; }
   server {
     listen 127.0.0.1:$API_PORT;
     location /rest/v1/ {
-      if (\$convo_authorization = "") {
-        add_header Content-Type application/json always;
-        return 401 '{"message":"No API key found in request"}';
-      }
+      default_type application/json;
+      if (\$convo_apikey = missing) { return 401 '{"message":"No API key found in request"}'; }
+      if (\$convo_apikey = invalid) { return 401 '{"message":"Invalid API key"}'; }
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Authorization \$convo_authorization;
@@ -159,9 +231,24 @@ http {
   }
 }
 CONF
+}
+
+start_gateway() {
+  local n="$STACK_DIR/nginx" conf
+  mkdir -p "$n/tmp"
+  conf=$(gateway_conf "$n")
+  if nginx_running; then
+    # running: reload only when its config changed (e.g. new keys after stack.env was removed)
+    [ "$conf" = "$(cat "$n/nginx.conf" 2>/dev/null)" ] && return 0
+    printf '%s\n' "$conf" > "$n/nginx.conf"
+    say "reloading the API gateway's config"
+    kill -HUP "$(cat "$RUN/nginx.pid")"
+    return 0
+  fi
+  printf '%s\n' "$conf" > "$n/nginx.conf"
   [ "$(id -u)" = 0 ] && chown -R "$OWNER" "$n"
   say "starting the API gateway (nginx) on 127.0.0.1:$API_PORT"
-  as_owner "$NGINX" -p "$n" -c "$n/nginx.conf" -e "$STACK_DIR/log/nginx-error.log" \
+  as_server "$NGINX" -p "$n" -c "$n/nginx.conf" -e "$STACK_DIR/log/nginx-error.log" \
     || fail "nginx did not start (see $STACK_DIR/log/nginx-error.log)"
   wait_http "http://127.0.0.1:$API_PORT/" || fail "the gateway did not answer"
 }
@@ -202,16 +289,29 @@ OUT
 
 cmd_up() {
   ensure_dirs
-  if pg_running && rest_running && nginx_running && [ -f "$ENV_FILE" ]; then
-    # already up: only apply migrations that appeared since (a no-op otherwise)
-    DATABASE_URL="$DB_URL" "$ROOT/scripts/migrate.sh" --quiet
-    print_env; return 0
+  [ -f "$ENV_FILE" ] || write_env   # the keys first: the gateway's config names them
+  # A newly installed pg_convo build is loaded by restarting Postgres: the data stays, and
+  # PostgREST reconnects by itself. Migrations that appeared since are applied below.
+  local restarted="" before after
+  if pg_running && library_is_newer; then
+    restart_db
+    restarted="restarted Postgres to load the new pg_convo library ($(date -r "$LIBRARY" '+%F %T')); "
   fi
-  start_db
-  init_db
-  start_rest
-  start_gateway
-  [ -f "$ENV_FILE" ] || write_env
+  if pg_running && rest_running && nginx_running; then
+    before=$(applied_count); migrate; after=$(applied_count)
+    start_gateway          # a no-op unless its config changed
+    wait_schema_cache
+    if [ -n "$restarted" ] || [ "$before" != "$after" ]; then
+      say "${restarted}applied $((after - before)) migration(s); PostgREST serves the new schema; data kept"
+    fi
+  else
+    [ -z "$restarted" ] || say "${restarted%; }"
+    start_db
+    init_db
+    start_rest
+    start_gateway
+    wait_schema_cache
+  fi
   print_env
 }
 
@@ -225,6 +325,15 @@ cmd_down() {
   done
   rm -f "$RUN/nginx.pid" "$RUN/postgrest.pid"
   say "stopped ($STACK_DIR)"
+}
+
+cmd_status() {
+  print_env
+  local down=()
+  pg_running || down+=(Postgres)
+  rest_running || down+=(PostgREST)
+  nginx_running || down+=(gateway)
+  [ ${#down[@]} = 0 ] || { echo "(not running: ${down[*]})"; exit 1; }
 }
 
 cmd_reset() {
@@ -242,7 +351,7 @@ cmd_token() {
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
-  status) print_env; pg_running && rest_running && nginx_running || { echo "(not all services are running)"; exit 1; } ;;
+  status) cmd_status ;;
   reset) cmd_reset ;;
   token) shift; cmd_token "$@" ;;
   psql) shift; psql_db "$@" ;;
