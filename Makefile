@@ -8,6 +8,8 @@ EXT_SOURCES := Cargo.toml Cargo.lock pg_convo.control $(shell find src -type f 2
                $(wildcard sql/pg_convo--*.sql)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 INSTALL_STAMP := .tools/installed.stamp
+# where `cargo pgrx package` lays the extension out as pg_config paths
+PACKAGE_DIR := target/release/pg_convo-pg15
 
 .PHONY: help bootstrap install up down status reset token migrate test bench psql fmt lint
 
@@ -26,8 +28,13 @@ bootstrap:
 install: bootstrap $(INSTALL_STAMP)
 
 $(INSTALL_STAMP): $(EXT_SOURCES)
-	cargo pgrx install --release --pg-config $(PG_CONFIG) $(if $(SUDO),--sudo)
-	@# pgrx installs the current version's script and the upgrade scripts; the released
+	cargo pgrx package --pg-config $(PG_CONFIG)
+	@# install(1) replaces each file (unlink, then write a new one) where cargo pgrx install would
+	@# overwrite the library in place: Postgres backends that have the old one mapped keep it and
+	@# do not crash; `make up` then restarts Postgres onto the new one.
+	cd $(PACKAGE_DIR) && find . -type f | while read -r f; do \
+	  $(SUDO) install -D -m $$(case "$$f" in *.so) echo 755;; *) echo 644;; esac) "$$f" "/$${f#./}"; done
+	@# pgrx packages the current version's script and the upgrade scripts; the released
 	@# versions' install scripts (sql/pg_convo--X.Y.Z.sql) are ours to keep available.
 	$(SUDO) install -m 644 sql/pg_convo--*.sql "$$($(PG_CONFIG) --sharedir)/extension/"
 	@mkdir -p .tools && touch $@
