@@ -5,7 +5,7 @@
 -- (42P17) on a scratch copy, the peers' public profile cards, and the host's anonymised
 -- feedback summary and its threshold.
 begin;
-select plan(405);
+select plan(404);
 
 -- Helpers, rolled back with the test ----------------------------------------------------------
 -- pg_temp.id(name): a user id kept in a transaction-local setting (readable from any role);
@@ -137,9 +137,10 @@ from unnest(array['sessions', 'session_participants', 'session_messages', 'sessi
 select columns_are('public', 'sessions', array['id', 'created_at', 'host_id', 'title', 'description_context',
   'session_type', 'status', 'scheduled_start_time', 'actual_start_time', 'actual_end_time', 'goals', 'rules',
   'ai_synthesis_summary', 'final_summary_pdf_url'], 'sessions has exactly the seed''s columns');
+-- invitation_id: added by 20261123040000_mediation_clients (email invitations).
 select columns_are('public', 'session_participants', array['id', 'session_id', 'profile_id', 'role', 'joined_at',
-  'perspective_text', 'invitation_status', 'signed_off_summary', 'sign_off_timestamp'],
-  'session_participants has exactly the seed''s columns');
+  'perspective_text', 'invitation_status', 'signed_off_summary', 'sign_off_timestamp', 'invitation_id'],
+  'session_participants has the seed''s columns plus invitation_id');
 select columns_are('public', 'session_messages', array['id', 'session_id', 'session_participant_id', 'profile_id',
   'timestamp', 'message_type', 'content', 'sentiment_analysis', 'is_edited'], 'session_messages has exactly the seed''s columns');
 select columns_are('public', 'session_files', array['id', 'session_id', 'uploader_profile_id', 'file_name', 'storage_path',
@@ -190,7 +191,8 @@ select col_not_null('public', 'growth_insights', c, 'growth_insights.' || c || '
 select col_not_null('public', 'achievements', 'badge_id', 'achievements.badge_id is not null');
 
 select col_is_unique('public', 'session_participants', array['session_id', 'profile_id'], 'session_participants: unique (session_id, profile_id)');
-select col_is_unique('public', 'session_files', array['storage_path'], 'session_files: storage_path is unique');
+-- Unique per session since 20261123040000_mediation_clients: a global key told a 409 about other sessions' paths.
+select col_is_unique('public', 'session_files', array['session_id', 'storage_path'], 'session_files: storage_path is unique within its session');
 select col_is_unique('public', 'session_files', array['ipfs_cid'], 'session_files: ipfs_cid is unique');
 select col_is_unique('public', 'session_evaluations', array['session_id', 'evaluator_profile_id'],
   'session_evaluations: one per (session_id, evaluator_profile_id)');
@@ -210,6 +212,7 @@ select results_eq(
             ('session_files_session_id_fkey', 'sessions', 'c'), ('session_files_uploader_profile_id_fkey', 'profiles', 'n'),
             ('session_messages_profile_id_fkey', 'profiles', 'n'), ('session_messages_session_id_fkey', 'sessions', 'c'),
             ('session_messages_session_participant_id_fkey', 'session_participants', 'n'),
+            ('session_participants_invitation_id_fkey', 'session_invitations', 'c'),
             ('session_participants_profile_id_fkey', 'profiles', 'c'),
             ('session_participants_session_id_fkey', 'sessions', 'c'), ('sessions_host_id_fkey', 'profiles', 'c') $$,
   'foreign keys are named explicitly, with the seed''s ON DELETE actions');
@@ -436,7 +439,11 @@ select is(pg_temp.try('service', format($$ insert into public.session_participan
 
 select is(pg_temp.try(w, format($$ update public.session_participants set invitation_status = %L where id = %s $$,
                                 s, pg_temp.pid(w, 1))), 1::bigint, w || ' updates their own invitation_status to ' || s)
-from (values ('invitee', 'accepted'), ('invitee', 'declined'), ('declined', 'accepted'), ('part', 'declined')) v(w, s);
+from (values ('invitee', 'accepted'), ('invitee', 'declined'), ('part', 'declined')) v(w, s);
+-- Declining is final until the host invites again (20261123040000_mediation_clients; issue 11 #6).
+select throws_ok(format($$ select pg_temp.try('declined', $q$ update public.session_participants set invitation_status = 'accepted'
+                           where id = %s $q$) $$, pg_temp.pid('declined', 1)), '42501', null,
+  'declined cannot accept their own invitation again (42501)');
 select is(pg_temp.try('invitee', format($$ update public.session_participants set perspective_text = 'my view', joined_at = now(),
                                            signed_off_summary = true, sign_off_timestamp = now() where id = %s $$,
                                         pg_temp.pid('invitee', 1))), 1::bigint,
@@ -532,10 +539,11 @@ from (values
   ('declined', pg_temp.pid('declined', 1), pg_temp.id('declined'), 'user_typed_message', 'a declined invitee'),
   ('stranger', pg_temp.pid('part', 1), pg_temp.id('stranger'), 'user_typed_message', 'a stranger (through Pat''s row)'),
   ('stranger', null, pg_temp.id('stranger'), 'user_typed_message', 'a stranger (no participant row)'),
+  -- (a participant who leaves session_participant_id out gets their own row filled in since
+  -- 20261123040000_mediation_clients: see 41_mediation_clients.sql)
   ('part', pg_temp.pid('part', 1), pg_temp.id('host'), 'user_typed_message', 'a participant posting as the host'),
   ('part', pg_temp.pid('host', 1), pg_temp.id('host'), 'user_typed_message', 'a participant through the host''s row, as the host'),
   ('part', pg_temp.pid('host', 1), pg_temp.id('part'), 'user_typed_message', 'a participant through the host''s row'),
-  ('part', null, pg_temp.id('part'), 'user_typed_message', 'a participant without their participant row'),
   ('part', pg_temp.pid('part', 1), pg_temp.id('part'), 'alex_guidance', 'a participant posting as Alex'),
   ('part', pg_temp.pid('part', 1), pg_temp.id('part'), 'system', 'a participant posting a system message'),
   ('part', pg_temp.pid('part', 1), pg_temp.id('part'), 'poll_created', 'a participant creating a poll (host only)'),
@@ -731,18 +739,24 @@ select is(pg_temp.n('host', format('select from public.session_evaluations where
   '... and the host still sees no individual evaluation');
 select throws_ok(format($$ select pg_temp.val(%L, $q$ select public.session_feedback_summary(%L)::text $q$) $$, w, pg_temp.s(2)),
                  '42501', null, 'session_feedback_summary as ' || w || ': 42501')
-from unnest(array['part', 'p4', 'stranger', 'anon', 'service']) w;
+from unnest(array['part', 'p4', 'stranger', 'anon']) w;
+-- Since 20261123040000_mediation_clients: an unknown session gets the same answer as someone else's
+-- (no existence oracle), and the service role names the host it acts for (p_user_id, required).
 select throws_ok(format($$ select pg_temp.val('host', $q$ select public.session_feedback_summary(%L)::text $q$) $$, gen_random_uuid()),
-  'PT404', null, 'session_feedback_summary of an unknown session: PT404 (HTTP 404)');
+  '42501', 'only the host of a session can read its feedback summary',
+  'session_feedback_summary of an unknown session: 42501, the same answer as for someone else''s');
+select throws_ok(format($$ select pg_temp.val('service', $q$ select public.session_feedback_summary(%L)::text $q$) $$, pg_temp.s(2)),
+  '22023', null, 'session_feedback_summary as service_role without p_user_id: 22023');
 select throws_ok($$ select pg_temp.val('host', 'select public.session_feedback_summary(null)::text') $$,
   '22023', null, 'session_feedback_summary(null): 22023');
-select is_definer('convo', 'session_feedback_summary', array['uuid']::name[], 'the worker is SECURITY DEFINER');
-select isnt_definer('public', 'session_feedback_summary', array['uuid']::name[], 'the public wrapper runs as the caller');
-select ok(not has_function_privilege('anon', 'public.session_feedback_summary(uuid)', 'execute')
-          and has_function_privilege('authenticated', 'public.session_feedback_summary(uuid)', 'execute')
-          and not has_function_privilege('anon', 'convo.session_feedback_summary(uuid)', 'execute'),
-  'session_feedback_summary: executable by authenticated only');
-select isnt(obj_description('public.session_feedback_summary(uuid)'::regprocedure, 'pg_proc'), null,
+select is_definer('convo', 'session_feedback_summary', array['uuid', 'uuid']::name[], 'the worker is SECURITY DEFINER');
+select isnt_definer('public', 'session_feedback_summary', array['uuid', 'uuid']::name[], 'the public wrapper runs as the caller');
+select ok(not has_function_privilege('anon', 'public.session_feedback_summary(uuid, uuid)', 'execute')
+          and has_function_privilege('authenticated', 'public.session_feedback_summary(uuid, uuid)', 'execute')
+          and has_function_privilege('service_role', 'public.session_feedback_summary(uuid, uuid)', 'execute')
+          and not has_function_privilege('anon', 'convo.session_feedback_summary(uuid, uuid)', 'execute'),
+  'session_feedback_summary: executable by authenticated and service_role, not anon');
+select isnt(obj_description('public.session_feedback_summary(uuid, uuid)'::regprocedure, 'pg_proc'), null,
   'session_feedback_summary has a COMMENT (its OpenAPI description)');
 
 

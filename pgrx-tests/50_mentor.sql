@@ -95,7 +95,8 @@ select columns_are('public', 'daily_sessions', array['id', 'user_id', 'mentor_co
 
 select col_is_pk('public', 'onboarding_profiles', 'user_id', 'onboarding_profiles: primary key user_id (one per user, upsert in place)');
 select col_is_pk('public', 'ritual_preferences', 'user_id', 'ritual_preferences: primary key user_id (one per user, upsert in place)');
-select col_is_unique('public', 'mentor_conversations', array['provider_conversation_id'], 'mentor_conversations: provider_conversation_id is unique');
+-- per user since 20261123050000_mentor_hardening (no existence oracle for other users' ids)
+select col_is_unique('public', 'mentor_conversations', array['provider_conversation_id', 'user_id'], 'mentor_conversations: provider_conversation_id is unique per user');
 select col_is_unique('public', 'daily_sessions', array['mentor_conversation_id'], 'daily_sessions: one per mentor conversation');
 select col_is_unique('public', 'user_emotional_categories', array['user_id', 'category'], 'user_emotional_categories: unique (user_id, category)');
 select col_is_unique('public', 'mentor_avatars', array['provider_replica_id'], 'mentor_avatars: provider_replica_id is unique');
@@ -651,45 +652,45 @@ select results_eq($$ select id, status, duration_seconds from public.daily_sessi
 -- Function privileges and shape ---------------------------------------------------------------------
 select results_eq(
   $$ select f, r, has_function_privilege(r, f, 'execute')
-     from unnest(array['public.get_mentor_context()', 'public.start_mentor_session(text, uuid)',
-                       'public.end_mentor_session(uuid)', 'public.record_mentor_webhook(text, text, jsonb)',
-                       'convo.start_mentor_session(text, uuid)', 'convo.end_mentor_session(uuid)',
+     from unnest(array['public.get_mentor_context(uuid)', 'public.start_mentor_session(text, uuid, uuid)',
+                       'public.end_mentor_session(uuid, uuid)', 'public.record_mentor_webhook(text, text, jsonb)',
+                       'convo.start_mentor_session(text, uuid, uuid)', 'convo.end_mentor_session(uuid, uuid)',
                        'convo.complete_mentor_conversation(uuid)']) with ordinality f(f, i),
           unnest(array['anon', 'authenticated', 'service_role']) with ordinality r(r, j)
      order by i, j $$,
-  $$ values ('public.get_mentor_context()', 'anon', false), ('public.get_mentor_context()', 'authenticated', true),
-            ('public.get_mentor_context()', 'service_role', false),
-            ('public.start_mentor_session(text, uuid)', 'anon', false), ('public.start_mentor_session(text, uuid)', 'authenticated', true),
-            ('public.start_mentor_session(text, uuid)', 'service_role', false),
-            ('public.end_mentor_session(uuid)', 'anon', false), ('public.end_mentor_session(uuid)', 'authenticated', true),
-            ('public.end_mentor_session(uuid)', 'service_role', false),
+  $$ values ('public.get_mentor_context(uuid)', 'anon', false), ('public.get_mentor_context(uuid)', 'authenticated', true),
+            ('public.get_mentor_context(uuid)', 'service_role', true),
+            ('public.start_mentor_session(text, uuid, uuid)', 'anon', false), ('public.start_mentor_session(text, uuid, uuid)', 'authenticated', true),
+            ('public.start_mentor_session(text, uuid, uuid)', 'service_role', true),
+            ('public.end_mentor_session(uuid, uuid)', 'anon', false), ('public.end_mentor_session(uuid, uuid)', 'authenticated', true),
+            ('public.end_mentor_session(uuid, uuid)', 'service_role', true),
             ('public.record_mentor_webhook(text, text, jsonb)', 'anon', false),
             ('public.record_mentor_webhook(text, text, jsonb)', 'authenticated', false),
             ('public.record_mentor_webhook(text, text, jsonb)', 'service_role', true),
-            ('convo.start_mentor_session(text, uuid)', 'anon', false), ('convo.start_mentor_session(text, uuid)', 'authenticated', true),
-            ('convo.start_mentor_session(text, uuid)', 'service_role', false),
-            ('convo.end_mentor_session(uuid)', 'anon', false), ('convo.end_mentor_session(uuid)', 'authenticated', true),
-            ('convo.end_mentor_session(uuid)', 'service_role', false),
+            ('convo.start_mentor_session(text, uuid, uuid)', 'anon', false), ('convo.start_mentor_session(text, uuid, uuid)', 'authenticated', true),
+            ('convo.start_mentor_session(text, uuid, uuid)', 'service_role', true),
+            ('convo.end_mentor_session(uuid, uuid)', 'anon', false), ('convo.end_mentor_session(uuid, uuid)', 'authenticated', true),
+            ('convo.end_mentor_session(uuid, uuid)', 'service_role', true),
             ('convo.complete_mentor_conversation(uuid)', 'anon', false),
             ('convo.complete_mentor_conversation(uuid)', 'authenticated', false),
             ('convo.complete_mentor_conversation(uuid)', 'service_role', true) $$,
-  'EXECUTE: each function only for the role(s) that call it');
+  'EXECUTE: each function only for the role(s) that call it (the service role acts for a named user since 20261123050000)');
 select is_empty($$ select p.oid::regprocedure from pg_proc p
-                   where p.oid in ('public.get_mentor_context()'::regprocedure, 'public.start_mentor_session(text, uuid)'::regprocedure,
-                                   'public.end_mentor_session(uuid)'::regprocedure, 'public.record_mentor_webhook(text, text, jsonb)'::regprocedure,
-                                   'convo.start_mentor_session(text, uuid)'::regprocedure, 'convo.end_mentor_session(uuid)'::regprocedure,
+                   where p.oid in ('public.get_mentor_context(uuid)'::regprocedure, 'public.start_mentor_session(text, uuid, uuid)'::regprocedure,
+                                   'public.end_mentor_session(uuid, uuid)'::regprocedure, 'public.record_mentor_webhook(text, text, jsonb)'::regprocedure,
+                                   'convo.start_mentor_session(text, uuid, uuid)'::regprocedure, 'convo.end_mentor_session(uuid, uuid)'::regprocedure,
                                    'convo.complete_mentor_conversation(uuid)'::regprocedure,
                                    'convo.ritual_preferences_check_timezone()'::regprocedure,
                                    'convo.user_goals_track_achieved_at()'::regprocedure)
                      and (obj_description(p.oid, 'pg_proc') is null
                           or not exists (select from unnest(p.proconfig) s where s = 'search_path=""')) $$,
   'every mentor function has a comment and pins search_path to empty');
-select is_definer('convo', 'start_mentor_session', array['text', 'uuid'], 'convo.start_mentor_session is SECURITY DEFINER');
-select is_definer('convo', 'end_mentor_session', array['uuid'], 'convo.end_mentor_session is SECURITY DEFINER');
+select is_definer('convo', 'start_mentor_session', array['text', 'uuid', 'uuid'], 'convo.start_mentor_session is SECURITY DEFINER');
+select is_definer('convo', 'end_mentor_session', array['uuid', 'uuid'], 'convo.end_mentor_session is SECURITY DEFINER');
 select ok(not (select bool_or(prosecdef) from pg_proc where pronamespace = 'public'::regnamespace
                and proname in ('get_mentor_context', 'start_mentor_session', 'end_mentor_session', 'record_mentor_webhook')),
           'the public functions are all security invoker (definer rights only in convo)');
-select volatility_is('public', 'get_mentor_context', '{}'::name[], 'stable', 'get_mentor_context is STABLE (GET works)');
+select volatility_is('public', 'get_mentor_context', array['uuid']::name[], 'stable', 'get_mentor_context is STABLE (GET works)');
 select ok(not has_function_privilege('authenticated', 'convo.ritual_preferences_check_timezone()', 'execute')
           and not has_function_privilege('anon', 'convo.user_goals_track_achieved_at()', 'execute'),
           'the trigger functions are not executable by the API roles');
@@ -736,8 +737,9 @@ select is((select persona_id from public.mentor_conversations where id = pg_temp
   'start_mentor_session without a persona: the caller''s default persona');
 select throws_ok($$ select public.start_mentor_session('tavus-s1') $$, '23505', null,
   'start_mentor_session: a provider id already recorded is refused (23505)');
-select throws_ok($$ select public.start_mentor_session('tavus-other-1') $$, '23505', null,
-  '... also when another user recorded it');
+-- changed by 20261123050000_mentor_hardening: unique per user, so a stranger learns nothing
+select lives_ok($$ select public.start_mentor_session('tavus-other-1') $$,
+  '... but an id another user recorded is accepted like a fresh one (no existence oracle)');
 select throws_ok($$ select public.start_mentor_session('  ') $$, '22023', null, 'start_mentor_session: a blank provider id is refused (22023)');
 select throws_ok($$ select public.start_mentor_session(null) $$, '22023', null, 'start_mentor_session: a null provider id is refused (22023)');
 select throws_ok($$ select public.start_mentor_session('tavus-x', 'b1000000-0000-4000-8000-000000000003') $$, '23503', null,
@@ -758,8 +760,8 @@ select tests.act_as_anon();
 select throws_ok($$ select public.start_mentor_session('tavus-anon') $$, '42501', null, 'anon cannot call start_mentor_session');
 select throws_ok($$ select convo.start_mentor_session('tavus-anon', null) $$, '42501', null, '... nor its definer body in convo');
 select tests.act_as_service();
-select throws_ok($$ select public.start_mentor_session('tavus-svc') $$, '42501', null,
-  'service_role cannot call start_mentor_session (it acts for a signed-in user only)');
+select throws_ok($$ select public.start_mentor_session('tavus-svc') $$, '22023', null,
+  'service_role without p_user_id: 22023 (it acts only for a user it names, since 20261123050000)');
 select tests.act_as_postgres();
 select is((select count(*) from public.mentor_conversations
            where provider_conversation_id in ('tavus-x', 'tavus-orphan', 'tavus-anon', 'tavus-svc', '  ')), 0::bigint,
@@ -789,15 +791,16 @@ select is(array[(select ctid::text from public.mentor_conversations where id = p
           array[current_setting('t.ctid_c'), current_setting('t.ctid_d')],
           '... and writes nothing (both rows untouched)');
 select tests.act_as_user(pg_temp.id('other'));
-select throws_ok($$ select public.end_mentor_session(pg_temp.id('s2')) $$, '42501', null,
-  'end_mentor_session: another user''s conversation is refused (42501)');
+select throws_ok($$ select public.end_mentor_session(pg_temp.id('s2')) $$, 'PT404', 'mentor conversation not found',
+  'end_mentor_session: another user''s conversation is PT404 like an unknown one (since 20261123050000)');
 select throws_ok($$ select public.end_mentor_session(gen_random_uuid()) $$, 'PT404', null,
   'end_mentor_session: an unknown id is PT404');
 select throws_ok($$ select public.end_mentor_session(null) $$, '22023', null, 'end_mentor_session: a null id is refused (22023)');
 select tests.act_as_anon();
 select throws_ok($$ select public.end_mentor_session(pg_temp.id('s2')) $$, '42501', null, 'anon cannot call end_mentor_session');
 select tests.act_as_service();
-select throws_ok($$ select public.end_mentor_session(pg_temp.id('s2')) $$, '42501', null, 'service_role cannot call end_mentor_session');
+select throws_ok($$ select public.end_mentor_session(pg_temp.id('s2')) $$, '22023', null,
+  'service_role without p_user_id: 22023 (since 20261123050000)');
 select tests.act_as_user(pg_temp.id('owner'));
 select throws_ok($$ select convo.complete_mentor_conversation(pg_temp.id('s2')) $$, '42501', null,
   'a user cannot call the internal convo.complete_mentor_conversation');

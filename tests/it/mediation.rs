@@ -627,8 +627,18 @@ fn the_host_gets_only_the_anonymised_feedback_summary() {
         "a participant: {}",
         r.text
     );
+    // an unknown session gets the same answer as someone else's (no existence oracle)
     let r = summary(&host_who, "7d0c1d6e-1c2b-4c1f-9a53-2f4f1b1e0a99");
-    assert_eq!(r.status, 404, "unknown session: {}", r.text);
+    assert_eq!(
+        (r.status, r.body["code"].clone(), r.body["message"].clone()),
+        (
+            403,
+            json!("42501"),
+            json!("only the host of a session can read its feedback summary")
+        ),
+        "unknown session: {}",
+        r.text
+    );
     let r = summary(&As::Anon, &session);
     assert_eq!(r.status, 401, "anon: {}", r.text);
     let r = rpc(

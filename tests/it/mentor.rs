@@ -179,16 +179,19 @@ fn ending_someone_elses_or_an_unknown_conversation_is_refused() {
     let (_, owner) = new_user("end-owner");
     let (_, other) = new_user("end-other");
     let conv = start(&owner, &provider_id("end"));
+    let unknown = "7d0c1d6e-1c2b-4c1f-9a53-2f4f1b1e0a42";
+    // Since 20261123050000_mentor_hardening someone else's conversation is the same 404 as an
+    // unknown id (it was 403: an existence oracle), and the service key must name the user.
     let cases = [
-        ("another user", end(&other, &conv), 403, "42501"),
-        (
-            "unknown id",
-            end(&owner, "7d0c1d6e-1c2b-4c1f-9a53-2f4f1b1e0a42"),
-            404,
-            "PT404",
-        ),
+        ("another user", end(&other, &conv), 404, "PT404"),
+        ("unknown id", end(&owner, unknown), 404, "PT404"),
         ("anon", end(&As::Anon, &conv), 401, "42501"),
-        ("service key", end(&As::Service, &conv), 403, "42501"),
+        (
+            "service key without p_user_id",
+            end(&As::Service, &conv),
+            400,
+            "22023",
+        ),
     ];
     for (what, r, status, code) in cases {
         assert_eq!(r.status, status, "{what}: {}", r.text);
@@ -204,6 +207,15 @@ fn ending_someone_elses_or_an_unknown_conversation_is_refused() {
         ("active", "active"),
         "the refused ends changed nothing"
     );
+
+    // "not yours" and "does not exist" are one answer, status line and body alike
+    let theirs = end(&other, &conv);
+    let nothing = end(&other, unknown);
+    assert_eq!(
+        (theirs.status, &theirs.body),
+        (nothing.status, &nothing.body)
+    );
+    assert_eq!(theirs.body["message"], "mentor conversation not found");
 }
 
 #[test]
@@ -225,14 +237,24 @@ fn start_refusals_have_their_http_status() {
     };
     let cases = [
         (
-            "duplicate provider id",
+            "a provider id of one's own again",
             rpc(
                 "start_mentor_session",
-                &other,
+                &me,
                 json!({"p_provider_conversation_id": provider}),
             ),
             409,
             "23505",
+        ),
+        (
+            "a 5 KB provider id",
+            rpc(
+                "start_mentor_session",
+                &me,
+                json!({"p_provider_conversation_id": "x".repeat(5000)}),
+            ),
+            400,
+            "22023",
         ),
         (
             "blank provider id",
@@ -594,4 +616,321 @@ fn two_parallel_ends_agree_on_one_end_time() {
             "round {round}: duration {duration}"
         );
     }
+}
+
+// ---- 20261123050000_mentor_hardening ----------------------------------------------------------
+
+#[test]
+fn caller_text_never_reaches_the_status_line_or_the_headers() {
+    // PostgREST writes a PTxyz error's message into the status line: the message must be fixed
+    let injected = "nope\r\nX-Injected: yes";
+    let r = webhook(injected, "conversation_started", json!({}));
+    assert_eq!(
+        (r.status, r.body["code"].clone()),
+        (404, json!("PT404")),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.body["message"], "mentor conversation not found");
+    assert!(!r.headers.contains_key("x-injected"), "{:?}", r.headers);
+    assert_eq!(
+        r.body["details"],
+        json!(format!("p_provider_conversation_id: {injected}")),
+        "the id is in details, inside the JSON body"
+    );
+
+    // a 5 KB id through the gateway: a clean 400, not a 502
+    let big = webhook(&"x".repeat(5000), "conversation_started", json!({}));
+    assert_eq!(
+        (big.status, big.body["code"].clone()),
+        (400, json!("22023")),
+        "{}",
+        big.text
+    );
+
+    // the other refusals that used to quote the caller
+    let (uid, me) = new_user("no-echo");
+    let provider = provider_id("no-echo");
+    start(&me, &provider);
+    let cases = [
+        (
+            "webhook event type",
+            webhook(&provider, injected, json!({})),
+            400,
+            "unknown webhook event type",
+        ),
+        (
+            "start, own provider id again",
+            rpc(
+                "start_mentor_session",
+                &me,
+                json!({"p_provider_conversation_id": provider}),
+            ),
+            409,
+            "this user already recorded a mentor conversation with this provider id",
+        ),
+        (
+            "start, unknown persona",
+            rpc(
+                "start_mentor_session",
+                &me,
+                json!({"p_provider_conversation_id": provider_id("p"),
+                       "p_persona_id": "7d0c1d6e-1c2b-4c1f-9a53-2f4f1b1e0a42"}),
+            ),
+            409,
+            "persona not found",
+        ),
+        (
+            "ritual time zone",
+            api(
+                "POST",
+                "/ritual_preferences",
+                &me,
+                Some(&json!({"user_id": uid, "timezone": injected})),
+                &[],
+            ),
+            400,
+            "unknown time zone",
+        ),
+    ];
+    for (what, r, status, message) in cases {
+        assert_eq!(r.status, status, "{what}: {}", r.text);
+        assert_eq!(r.body["message"], message, "{what}: {}", r.text);
+        assert!(!r.headers.contains_key("x-injected"), "{what}");
+    }
+}
+
+#[test]
+fn the_service_key_acts_for_the_user_it_names() {
+    let (uid, me) = new_user("svc-for");
+    let (other_id, _) = new_user("svc-other");
+
+    // get_mentor_context, with GET as the edge function would
+    let ctx = api(
+        "GET",
+        &format!("/rpc/get_mentor_context?p_user_id={uid}"),
+        &As::Service,
+        None,
+        &[],
+    );
+    assert_eq!(ctx.status, 200, "{}", ctx.text);
+    assert_eq!(ctx.body["profile"]["id"], json!(uid));
+    let nobody = api("GET", "/rpc/get_mentor_context", &As::Service, None, &[]);
+    assert_eq!(
+        (nobody.status, nobody.body["code"].clone()),
+        (400, json!("22023")),
+        "{}",
+        nobody.text
+    );
+
+    // start and end for the user
+    let provider = provider_id("svc");
+    let s = rpc(
+        "start_mentor_session",
+        &As::Service,
+        json!({"p_provider_conversation_id": provider, "p_user_id": uid}),
+    );
+    assert_eq!(s.status, 200, "{}", s.text);
+    assert_eq!(s.body["user_id"], json!(uid));
+    let conv = s.body["id"].as_str().unwrap().to_string();
+    let mine = api(
+        "GET",
+        &format!("/mentor_conversations?id=eq.{conv}&select=user_id"),
+        &me,
+        None,
+        &[],
+    );
+    assert_eq!(
+        mine.body,
+        json!([{"user_id": uid}]),
+        "the user reads it as theirs"
+    );
+    let wrong = rpc(
+        "end_mentor_session",
+        &As::Service,
+        json!({"p_conversation_id": conv, "p_user_id": other_id}),
+    );
+    assert_eq!(
+        (wrong.status, wrong.body["code"].clone()),
+        (404, json!("PT404")),
+        "naming a user who does not own it: {}",
+        wrong.text
+    );
+    let e = rpc(
+        "end_mentor_session",
+        &As::Service,
+        json!({"p_conversation_id": conv, "p_user_id": uid}),
+    );
+    assert_eq!(e.status, 200, "{}", e.text);
+    assert_eq!(e.body["status"], "completed");
+
+    // a signed-in user names only themselves
+    let refused = [
+        ("get_mentor_context", json!({"p_user_id": other_id})),
+        (
+            "start_mentor_session",
+            json!({"p_provider_conversation_id": provider_id("as-other"), "p_user_id": other_id}),
+        ),
+        (
+            "end_mentor_session",
+            json!({"p_conversation_id": conv, "p_user_id": other_id}),
+        ),
+    ];
+    for (name, args) in refused {
+        let r = rpc(name, &me, args);
+        assert_eq!(
+            (r.status, r.body["code"].clone()),
+            (403, json!("42501")),
+            "{name}: {}",
+            r.text
+        );
+    }
+    let own = rpc("get_mentor_context", &me, json!({"p_user_id": uid}));
+    assert_eq!(own.status, 200, "{}", own.text);
+}
+
+#[test]
+fn a_provider_id_someone_else_recorded_tells_nothing_and_webhooks_go_to_the_first() {
+    let (owner_id, owner) = new_user("first-owner");
+    let (other_id, other) = new_user("first-other");
+    let provider = provider_id("shared");
+    let first = start(&owner, &provider);
+
+    // a stranger recording the same id gets what a fresh id gets (it was 409 "already exists")
+    let copy = rpc(
+        "start_mentor_session",
+        &other,
+        json!({"p_provider_conversation_id": provider}),
+    );
+    let fresh = rpc(
+        "start_mentor_session",
+        &other,
+        json!({"p_provider_conversation_id": provider_id("fresh")}),
+    );
+    assert_eq!(
+        (copy.status, fresh.status),
+        (200, 200),
+        "{} / {}",
+        copy.text,
+        fresh.text
+    );
+    assert_eq!(
+        copy.body["user_id"],
+        json!(other_id),
+        "their own conversation"
+    );
+    assert_ne!(copy.body["id"], json!(first));
+
+    // the provider's webhooks reach the first record only
+    let w = webhook(
+        &provider,
+        "transcript_ready",
+        json!({"transcript": [{"role": "user", "content": "private"}]}),
+    );
+    assert_eq!(w.status, 200, "{}", w.text);
+    assert_eq!(w.body["conversation_id"], json!(first));
+    let read = |who: &As| {
+        api(
+            "GET",
+            &format!(
+                "/mentor_conversations?provider_conversation_id=eq.{provider}&select=transcript"
+            ),
+            who,
+            None,
+            &[],
+        )
+        .body
+    };
+    assert_eq!(
+        read(&owner),
+        json!([{"transcript": [{"role": "user", "content": "private"}]}])
+    );
+    assert_eq!(
+        read(&other),
+        json!([{"transcript": null}]),
+        "the copy got nothing"
+    );
+
+    // someone else's persona and an unknown one: one answer
+    let persona = api(
+        "POST",
+        "/user_personas",
+        &owner,
+        Some(&json!({"user_id": owner_id, "name": "Owner's mentor"})),
+        &[("Prefer", "return=representation")],
+    );
+    assert_eq!(persona.status, 201, "{}", persona.text);
+    let a = rpc(
+        "start_mentor_session",
+        &other,
+        json!({"p_provider_conversation_id": provider_id("pa"), "p_persona_id": persona.body[0]["id"]}),
+    );
+    let b = rpc(
+        "start_mentor_session",
+        &other,
+        json!({"p_provider_conversation_id": provider_id("pb"),
+               "p_persona_id": "7d0c1d6e-1c2b-4c1f-9a53-2f4f1b1e0a42"}),
+    );
+    assert_eq!(a.status, 409, "{}", a.text);
+    assert_eq!((a.status, &a.body), (b.status, &b.body));
+}
+
+#[test]
+fn upserts_take_defaults_for_nulls_keep_server_stamps_and_bounds_hold() {
+    let (uid, me) = new_user("upsert");
+    let upsert = |body: Value| {
+        api(
+            "POST",
+            "/ritual_preferences?on_conflict=user_id",
+            &me,
+            Some(&body),
+            &[(
+                "Prefer",
+                "resolution=merge-duplicates,return=representation",
+            )],
+        )
+    };
+    // supabase-py sends None as null; an app may send back the stamps of a row it read
+    let r = upsert(
+        json!({"user_id": uid, "timezone": null, "session_days": null, "preferences": null,
+                          "created_at": "2000-01-01T00:00:00Z", "updated_at": "2000-01-01T00:00:00Z"}),
+    );
+    assert!(matches!(r.status, 200 | 201), "{}", r.text);
+    let row = &r.body[0];
+    assert_eq!(
+        (&row["timezone"], &row["session_days"], &row["preferences"]),
+        (&json!("UTC"), &json!([1, 2, 3, 4, 5, 6, 7]), &json!({})),
+        "explicit nulls took the defaults"
+    );
+    let created = row["created_at"].as_str().unwrap().to_string();
+    assert!(!created.starts_with("2000"), "created_at {created}");
+    assert!(!row["updated_at"].as_str().unwrap().starts_with("2000"));
+
+    let again = upsert(
+        json!({"user_id": uid, "timezone": "Asia/Dhaka", "created_at": "2000-01-01T00:00:00Z"}),
+    );
+    assert!(matches!(again.status, 200 | 201), "{}", again.text);
+    assert_eq!(again.body[0]["timezone"], "Asia/Dhaka");
+    assert_eq!(
+        again.body[0]["created_at"],
+        json!(created),
+        "created_at kept"
+    );
+
+    // a 100 000-character goal title: 400, nothing stored
+    let big = api(
+        "POST",
+        "/user_goals",
+        &me,
+        Some(&json!({"user_id": uid, "title": "t".repeat(100_000)})),
+        &[],
+    );
+    assert_eq!(
+        (big.status, big.body["code"].clone()),
+        (400, json!("23514")),
+        "{}",
+        big.text
+    );
+    let goals = api("GET", "/user_goals?select=id", &me, None, &[]);
+    assert_eq!(goals.body, json!([]));
 }
