@@ -142,8 +142,9 @@ from pg_class c
 where c.oid in ('public.profiles'::regclass, 'public.chat_sessions'::regclass, 'public.chat_messages'::regclass,
                 'public.user_memories'::regclass, 'public.agent_analyses'::regclass);
 select policies_are('public', 'profiles',
-  array['Users can view their own profile', 'Users can update their own profile'],
-  'profiles: select + update own, no insert/delete policy');
+  array['Users can view their own profile', 'Users can update their own profile',
+        'Users can create their own profile'],
+  'profiles: select, update and insert (upsert) own, no delete policy (pgrx-tests/41_mediation_clients.sql)');
 select policies_are('public', 'chat_messages',
   array['Users can view their own chat messages', 'Users can create their own chat messages',
         'Users can delete their own chat messages'], 'chat_messages: select, insert, delete own (no update)');
@@ -269,8 +270,10 @@ select results_eq($$ select id, analysis_data from public.agent_analyses
 -- RLS matrix: profiles ----------------------------------------------------------------------------
 select tests.act_as_user(pg_temp.id('owner'));
 select results_eq('select id from public.profiles', array[pg_temp.id('owner')], 'owner: selects only their own profile');
-select throws_ok($$ insert into public.profiles (id) values (pg_temp.id('owner')) $$, '42501', null,
-  'owner: cannot insert a profile, even their own id');
+-- a user may (up)sert their own profile (pgrx-tests/41_mediation_clients.sql); a second row for the
+-- same id is the primary key's 23505, and another id is refused below
+select throws_ok($$ insert into public.profiles (id) values (pg_temp.id('owner')) $$, '23505', null,
+  'owner: their profile exists already: a plain insert of it is a duplicate (23505)');
 select is(pg_temp.affected($$ update public.profiles set full_name = 'Olive O.' where id = pg_temp.id('owner') $$), 1::bigint,
   'owner: updates their own profile');
 select throws_ok($$ update public.profiles set id = gen_random_uuid() where id = pg_temp.id('owner') $$, '42501', null,
@@ -281,8 +284,11 @@ select is(pg_temp.affected($$ delete from public.profiles where id = pg_temp.id(
   'owner: cannot delete their profile');
 
 select tests.act_as_user(pg_temp.id('orphan'));
-select throws_ok($$ insert into public.profiles (id) values (pg_temp.id('orphan')) $$, '42501', null,
-  'a user without a profile cannot create it through the API');
+select lives_ok($$ insert into public.profiles (id) values (pg_temp.id('orphan')) $$,
+  'a user without a profile may create their own through the API');
+-- put it back the way the service-role test below expects
+select tests.act_as_postgres();
+delete from public.profiles where id = pg_temp.id('orphan');
 
 select tests.act_as_user(pg_temp.id('other'));
 select is_empty($$ select from public.profiles where id = pg_temp.id('owner') $$, 'other user: does not see the owner''s profile');

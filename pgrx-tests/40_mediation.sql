@@ -142,7 +142,8 @@ select columns_are('public', 'session_participants', array['id', 'session_id', '
   'perspective_text', 'invitation_status', 'signed_off_summary', 'sign_off_timestamp', 'invitation_id'],
   'session_participants has the seed''s columns plus invitation_id');
 select columns_are('public', 'session_messages', array['id', 'session_id', 'session_participant_id', 'profile_id',
-  'timestamp', 'message_type', 'content', 'sentiment_analysis', 'is_edited'], 'session_messages has exactly the seed''s columns');
+  'timestamp', 'message_type', 'content', 'sentiment_analysis', 'is_edited', 'token_count'],
+  'session_messages has exactly the seed''s columns (and token_count: pgrx-tests/60_tokens.sql)');
 select columns_are('public', 'session_files', array['id', 'session_id', 'uploader_profile_id', 'file_name', 'storage_path',
   'ipfs_cid', 'file_type', 'file_size', 'description', 'uploaded_at', 'ai_analysis_snippet'],
   'session_files has exactly the seed''s columns');
@@ -776,7 +777,7 @@ select is(pg_temp.val('part', format($$ select to_jsonb(c)::text from public.ses
   jsonb_build_object('id', pg_temp.id('host'), 'full_name', 'Hana Host', 'avatar_url', 'https://cdn.example/hana.png'),
   'the embed gives exactly id, full_name and avatar_url');
 -- A fabricated row cannot fish for cards: the helper answers only about peers.
-select is(pg_temp.n(w, format($$ select from public.profiles(row(1, %L, null, %L, now(), 'system', 'x', null, false)::public.session_messages) $$,
+select is(pg_temp.n(w, format($$ select from public.profiles(row(1, %L, null, %L, now(), 'system', 'x', null, false, 1)::public.session_messages) $$,
                               pg_temp.s(3), pg_temp.id(t))), e,
           'profiles(<fabricated message by ' || t || '>) as ' || w || ': ' || e || ' card')
 from (values ('part', 'host', 1::bigint), ('part', 'stranger', 0), ('part', 'invitee', 0), ('part', 'declined', 0),

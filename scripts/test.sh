@@ -2,24 +2,44 @@
 # `make test`: every suite, in order, stopping at the first red one.
 #
 #   scripts/test.sh            all suites
-#   scripts/test.sh SUITE      one of: lint pgrx pgtap http
+#   scripts/test.sh SUITE      one of the names below
 #
-# The pgTAP and HTTP suites run against a throwaway stack of their own (its own data directory
-# under .local/test-stack and its own ports), which is stopped afterwards even when a suite fails.
+#   lint       cargo fmt --check, clippy -D warnings
+#   pgrx       #[pg_test]s (cargo pgrx test)
+#   stack      the local stack itself: gateway, bootstrap, restarts (scripts/test_stack.sh)
+#   pgtap      pgTAP suites in pgrx-tests/          ┐
+#   http       HTTP integration tests in tests/     │
+#   clients    supabase-js / supabase-py replay     │ against the throwaway test stack,
+#   tokens     token counts = OpenAI's tiktoken     │ freshly built from migrations/
+#   types      generated types are fresh, tsc       │
+#   isolation  pg_isolation_regress specs           │
+#   race       deadlock and race suite over HTTP    ┘
+#   upgrade    a 0.1.0 database with data, upgraded by `make migrate`; pgtap, http and clients
+#              again against it (scripts/test_upgrade.sh)
+#   package    `make package`, installed into a scratch Postgres prefix (scripts/test_package.sh)
+#   crash      immediate stops under load; invariants after each restart (scripts/crash_test.sh)
+#
+# Every stack a suite starts is its own (own data directory under .local/, own ports on
+# 127.0.0.1), stopped afterwards even when a suite fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
 ONLY=${1:-}
 
+# The throwaway test stack: the fresh database the pgtap … race suites run against.
 export STACK_DIR="$ROOT/.local/test-stack" DB_PORT=54422 API_PORT=54421 REST_PORT=54425
 export STACK_ENV="$STACK_DIR/stack.env"
+# The upgraded stack: created at 0.1.0, filled, then migrated (scripts/test_upgrade.sh).
+UPGRADE_STACK_DIR="$ROOT/.local/upgrade-stack"
+UPGRADE_PORTS=(API_PORT=54521 DB_PORT=54522 REST_PORT=54525)
 LOGS="$ROOT/.local/test-logs"; mkdir -p "$LOGS"
 SUMMARY=()
 TOTAL_PASSED=0
 
 banner() { printf '\n\033[1m==== %s ====\033[0m\n' "$*"; }
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+want_any() { local s; for s in "$@"; do want "$s" && return 0; done; return 1; }
 
 # run_suite NAME COUNTER COMMAND...: runs it with output shown and logged, counts its tests.
 run_suite() {
@@ -29,15 +49,17 @@ run_suite() {
   set +e; "$@" 2>&1 | tee "$log"; local rc=${PIPESTATUS[0]}; set -e
   local passed; passed=$("$counter" "$log")
   if [ "$rc" != 0 ]; then
-    SUMMARY+=("$(printf '%-8s FAILED (exit %s, log %s)' "$name" "$rc" "$log")")
+    SUMMARY+=("$(printf '%-16s FAILED (exit %s, log %s)' "$name" "$rc" "$log")")
     finish 1
   fi
-  SUMMARY+=("$(printf '%-8s ok     %s passed' "$name" "$passed")")
+  SUMMARY+=("$(printf '%-16s ok     %s passed' "$name" "$passed")")
   TOTAL_PASSED=$((TOTAL_PASSED + passed))
 }
 
 count_cargo() { grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$1" | awk '{s+=$4} END {print s+0}'; }
 count_prove() { grep -Eo 'Tests=[0-9]+' "$1" | tail -n1 | cut -d= -f2 || echo 0; }
+# the scripts' own closing line: "<name>: N passed, M failed"
+count_line()  { sed -nE 's/^[a-z]+: ([0-9]+) passed, [0-9]+ failed.*/\1/p' "$1" | tail -n1 | grep . || echo 0; }
 count_none()  { echo 0; }
 
 finish() {
@@ -52,7 +74,10 @@ finish() {
   exit "$rc"
 }
 
-stop_stack() { scripts/stack.sh down >/dev/null 2>&1 || true; }
+stop_stacks() {
+  scripts/stack.sh down >/dev/null 2>&1 || true
+  STACK_DIR="$UPGRADE_STACK_DIR" "${UPGRADE_PORTS[@]}" scripts/test_upgrade.sh stop >/dev/null 2>&1 || true
+}
 
 # 1. formatting and lints ----------------------------------------------------------------------
 lint() { cargo fmt --all --check && cargo clippy --workspace --all-targets -- -D warnings; }
@@ -76,18 +101,27 @@ if want pgrx; then
   rm -f .tools/installed.stamp
 fi
 
-# 3. the throwaway stack: release build installed, fresh database, migrated -------------------
-if want pgtap || want http; then
-  banner "throwaway stack ($STACK_DIR)"
+# The release build, installed: every suite from here on uses it.
+if [ "$ONLY" != lint ] && [ "$ONLY" != pgrx ]; then
+  banner "install (release build)"
   make --no-print-directory install >"$LOGS/install.log" 2>&1 || { cat "$LOGS/install.log"; echo "make install failed"; exit 1; }
-  trap stop_stack EXIT
+fi
+trap stop_stacks EXIT
+
+# 3. the local stack itself, on a stack of its own ------------------------------------------------
+want stack && run_suite stack count_line \
+  env STACK_DIR="$ROOT/.local/stack-test" API_PORT=54621 DB_PORT=54622 REST_PORT=54625 scripts/test_stack.sh
+
+# 4. the throwaway test stack: fresh database, migrated ------------------------------------------
+if want_any pgtap http clients tokens types isolation race; then
+  banner "throwaway stack ($STACK_DIR)"
   scripts/stack.sh down >/dev/null 2>&1 || true
   rm -rf "$STACK_DIR/db" "$STACK_ENV"
   scripts/stack.sh up >"$LOGS/stack.log" 2>&1 || { cat "$LOGS/stack.log"; echo "the test stack did not start"; exit 1; }
   echo "up: $(grep -E '^(API|REST|DB)_URL' "$STACK_ENV" | tr '\n' ' ')"
 fi
 
-# 4. pgTAP: schema, RLS and bootstrap checks in the migrated database --------------------------
+# pgTAP: schema, RLS and the schema-wide rules, in the stack named by the environment
 pgtap() {
   scripts/stack.sh psql -f sql/test_helpers.sql >/dev/null
   # the suites compare the history table with the files on disk
@@ -95,10 +129,43 @@ pgtap() {
   PGPASSWORD=postgres PGOPTIONS="-c convo_test.migration_versions=$versions" \
     pg_prove -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres --ext .sql -r pgrx-tests/
 }
-want pgtap && run_suite pgtap count_prove pgtap
-
-# 5. HTTP through the real PostgREST with real JWTs, and the migration runner -------------------
+# HTTP through the real PostgREST with real JWTs, and the migration runner
 http() { cargo test -p pg_convo_integration --no-fail-fast -- --test-threads=4; }
+# the seeds' own calls through the official clients
+clients() { scripts/clients.sh install && scripts/clients.sh run; }
+replayed() { grep -h '^replayed:' "$LOGS/$1.log" | tail -n1 || true; }
+
+want pgtap && run_suite pgtap count_prove pgtap
 want http && run_suite http count_cargo http
+if want clients; then
+  run_suite clients count_line clients
+  SUMMARY+=("                 $(replayed clients)")
+fi
+want tokens && run_suite tokens count_line scripts/test_tokens.sh
+want types && run_suite types count_line scripts/test_types.sh
+want isolation && run_suite isolation count_line scripts/isolation.sh
+want race && run_suite race count_line scripts/race_test.sh
+want_any pgtap http clients tokens types isolation race && stop_stacks
+
+# 5. upgrade: a 0.1.0 database with data in every domain, upgraded by `make migrate` -----------------
+# test_upgrade.sh checks the data and the extension's catalog and leaves the upgraded stack
+# running; the pgtap, http and clients suites then run against it too.
+if want upgrade; then
+  run_suite upgrade count_line env STACK_DIR="$UPGRADE_STACK_DIR" "${UPGRADE_PORTS[@]}" scripts/test_upgrade.sh
+  saved=("STACK_DIR=$STACK_DIR" "STACK_ENV=$STACK_ENV" "API_PORT=$API_PORT" "DB_PORT=$DB_PORT" "REST_PORT=$REST_PORT")
+  export STACK_DIR="$UPGRADE_STACK_DIR" STACK_ENV="$UPGRADE_STACK_DIR/stack.env" "${UPGRADE_PORTS[@]}"
+  run_suite "pgtap@upgraded" count_prove pgtap
+  run_suite "http@upgraded" count_cargo http
+  run_suite "clients@upgraded" count_line clients
+  scripts/test_upgrade.sh stop >/dev/null 2>&1 || true
+  export "${saved[@]}"
+fi
+
+# 6. the package, installed into a scratch Postgres prefix ------------------------------------------
+want package && run_suite package count_line scripts/test_package.sh
+
+# 7. crash test, last: immediate stops under load on a stack of its own -----------------------------
+want crash && run_suite crash count_line \
+  env STACK_DIR="$ROOT/.local/crash-stack" API_PORT=54721 DB_PORT=54722 REST_PORT=54725 scripts/crash_test.sh
 
 finish 0
