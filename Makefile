@@ -11,7 +11,7 @@ INSTALL_STAMP := .tools/installed.stamp
 # where `cargo pgrx package` lays the extension out as pg_config paths
 PACKAGE_DIR := target/release/pg_convo-pg15
 
-.PHONY: help bootstrap install up down status reset token migrate test bench psql fmt lint
+.PHONY: help bootstrap install up down status reset token migrate test bench psql fmt lint package types crash-test
 
 help:
 	@echo "make up       start the local stack (Postgres + pg_convo + PostgREST + gateway), migrated and seeded"
@@ -19,7 +19,8 @@ help:
 	@echo "make down     stop the local stack          make reset   recreate its database"
 	@echo "make status   print URLs and keys           make token SUB=<uuid>   a signed user JWT"
 	@echo "make install  build + install the extension make migrate [DATABASE_URL=...]"
-	@echo "make bench    the benchmarks (BENCHMARKS.md)"
+	@echo "make bench    the benchmarks (BENCHMARKS.md)   make crash-test   crashes under load"
+	@echo "make package  an installable archive in dist/  make types   regenerate types/"
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -66,6 +67,16 @@ test: bootstrap
 
 bench: install
 	@scripts/bench.sh
+
+# dist/pg_convo-<version>-pg15-<arch>.tar.gz: installs into a Postgres 15 by unpacking, no Rust needed
+package: bootstrap
+	@scripts/package.sh
+
+types: install
+	@scripts/types.sh
+
+crash-test: install
+	@scripts/crash_test.sh
 
 fmt:
 	cargo fmt --all
