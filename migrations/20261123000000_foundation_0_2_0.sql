@@ -11,6 +11,10 @@
 -- The functions of 0.2.0 (src/) reach an existing database through the extension's upgrade
 -- scripts (sql/pg_convo--0.1.0--0.2.0.sql); a fresh database is already at 0.2.0 (a no-op then).
 alter extension pg_convo update to '0.2.0';
+-- An update creates the new version's functions with PostgreSQL's default EXECUTE for PUBLIC; a
+-- fresh install had them revoked by the foundation migration. Same rule after every update: the
+-- migrations then grant each function to the roles that need it.
+revoke execute on all functions in schema convo from public;
 
 
 -- Who an RPC acts for -----------------------------------------------------------------------------

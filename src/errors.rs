@@ -1,7 +1,7 @@
 //! The one place where pg_convo's failures become SQLSTATEs.
 //!
 //! PostgREST turns the SQLSTATE of an error into the HTTP status of the response (see
-//! `SUPABASE-CONTRACT.md` §4), so every refusal picks its code deliberately:
+//! `docs/supabase-contract.md`), so every refusal picks its code deliberately:
 //!
 //! | variant            | SQLSTATE | HTTP through PostgREST      |
 //! |--------------------|----------|-----------------------------|
