@@ -13,7 +13,8 @@
 #   tokens     token counts = OpenAI's tiktoken     │ freshly built from migrations/
 #   types      generated types are fresh, tsc       │
 #   isolation  pg_isolation_regress specs           │
-#   race       deadlock and race suite over HTTP    ┘
+#   race       deadlock and race suite over HTTP    │
+#   readme     README commands work as printed      ┘
 #   upgrade    a 0.1.0 database with data, upgraded by `make migrate`; pgtap, http and clients
 #              again against it (scripts/test_upgrade.sh)
 #   package    `make package`, installed into a scratch Postgres prefix (scripts/test_package.sh)
@@ -113,7 +114,7 @@ want stack && run_suite stack count_line \
   env STACK_DIR="$ROOT/.local/stack-test" API_PORT=54621 DB_PORT=54622 REST_PORT=54625 scripts/test_stack.sh
 
 # 4. the throwaway test stack: fresh database, migrated ------------------------------------------
-if want_any pgtap http clients tokens types isolation race; then
+if want_any pgtap http clients tokens types isolation race readme; then
   banner "throwaway stack ($STACK_DIR)"
   scripts/stack.sh down >/dev/null 2>&1 || true
   rm -rf "$STACK_DIR/db" "$STACK_ENV"
@@ -122,13 +123,7 @@ if want_any pgtap http clients tokens types isolation race; then
 fi
 
 # pgTAP: schema, RLS and the schema-wide rules, in the stack named by the environment
-pgtap() {
-  scripts/stack.sh psql -f sql/test_helpers.sql >/dev/null
-  # the suites compare the history table with the files on disk
-  local versions; versions=$(ls migrations/*.sql | xargs -n1 basename | cut -c1-14 | paste -sd,)
-  PGPASSWORD=postgres PGOPTIONS="-c convo_test.migration_versions=$versions" \
-    pg_prove -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres --ext .sql -r pgrx-tests/
-}
+pgtap() { scripts/pgtap.sh; }
 # HTTP through the real PostgREST with real JWTs, and the migration runner
 http() { cargo test -p pg_convo_integration --no-fail-fast -- --test-threads=4; }
 # the seeds' own calls through the official clients
@@ -145,7 +140,10 @@ want tokens && run_suite tokens count_line scripts/test_tokens.sh
 want types && run_suite types count_line scripts/test_types.sh
 want isolation && run_suite isolation count_line scripts/isolation.sh
 want race && run_suite race count_line scripts/race_test.sh
-want_any pgtap http clients tokens types isolation race && stop_stacks
+# every README command marked `<!-- check: run -->` works as printed
+readme() { scripts/check_readme_commands.sh --self-test && scripts/check_readme_commands.sh; }
+want readme && run_suite readme count_line readme
+want_any pgtap http clients tokens types isolation race readme && stop_stacks
 
 # 5. upgrade: a 0.1.0 database with data in every domain, upgraded by `make migrate` -----------------
 # test_upgrade.sh checks the data and the extension's catalog and leaves the upgraded stack
