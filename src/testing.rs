@@ -8,16 +8,27 @@ pub fn supabase_bootstrap() {
     Spi::run(include_str!("../sql/supabase_bootstrap.sql")).expect("bootstrap");
 }
 
-/// Acts as PostgREST does for a request: sets the role and the JWT claims, transaction-local.
-/// `sub = None` means no `sub` claim (anon, or a service key).
+/// The pgTAP suites' helper library (sql/test_helpers.sql, schema `tests`), loaded into this
+/// test's transaction when it is not there yet: "create a user" and "act as" have one
+/// implementation, shared by the pgTAP suites and these tests. Needs the Supabase bootstrap.
+fn ensure_test_helpers() {
+    let loaded =
+        Spi::get_one::<bool>("select to_regprocedure('tests.act_as(text, uuid)') is not null")
+            .expect("look for the test helpers")
+            .unwrap_or(false);
+    if !loaded {
+        Spi::run(include_str!("../sql/test_helpers.sql")).expect("load sql/test_helpers.sql");
+    }
+}
+
+/// Acts as PostgREST does for a request: sets the role and the JWT claims, transaction-local,
+/// and empties the old per-claim settings (tests.act_as). `sub = None` means no `sub` claim
+/// (anon, or a service key).
 pub fn act_as(role: &str, sub: Option<&str>) {
-    let claims = match sub {
-        Some(s) => format!(r#"{{"role":"{role}","sub":"{s}"}}"#),
-        None => format!(r#"{{"role":"{role}"}}"#),
-    };
+    ensure_test_helpers();
     Spi::run_with_args(
-        "select set_config('request.jwt.claims', $1, true), set_config('role', $2, true)",
-        &[claims.into(), role.into()],
+        "select tests.act_as($1, $2::uuid)",
+        &[role.into(), sub.into()],
     )
     .expect("act_as");
 }
@@ -100,11 +111,12 @@ pub fn load_schema() {
     }
 }
 
-/// A user in auth.users (the profiles trigger gives them a profile); returns the id as text.
+/// A user in auth.users (the profiles trigger gives them a profile), made by the helper library's
+/// tests.create_user; returns the id as text.
 pub fn create_user(email: &str) -> String {
+    ensure_test_helpers();
     Spi::get_one_with_args::<pgrx::Uuid>(
-        "insert into auth.users (id, email, raw_user_meta_data)
-         values (gen_random_uuid(), $1, '{\"full_name\": \"Test User\"}') returning id",
+        "select tests.create_user($1, 'Test User')",
         &[email.into()],
     )
     .expect("create user")
