@@ -48,7 +48,7 @@ install() {
 
   local lock; lock=$(sha256sum "$JS/package-lock.json" | cut -d' ' -f1)
   if ! stamp_ok "$JS/node_modules/.installed" "$lock"; then
-    say "installing clients/js packages (npm ci: @supabase/supabase-js, pg, pinned in package-lock.json)"
+    say "installing clients/js packages (npm ci: @supabase/supabase-js, pg, typescript, pinned in package-lock.json)"
     (cd "$JS" && PATH="$(dirname "$NODE"):$PATH" logged npm ci --no-audit --no-fund) \
       || fail "npm ci in clients/js" "check that the npm registry is reachable (npm ping)"
     echo "$lock" > "$JS/node_modules/.installed"
@@ -102,7 +102,7 @@ run() {
 
   say "supabase-js ($("$NODE" --version), node --test clients/js)"
   set +e
-  (cd "$JS" && "$NODE" --test --test-reporter=spec --test-concurrency=2 ./*.test.mjs) 2>&1 | tee "$logs/js.log"
+  (cd "$JS" && "$NODE" --test --test-reporter=spec --test-concurrency=2 ./*.test.ts) 2>&1 | tee "$logs/js.log"
   local js_rc=${PIPESTATUS[0]}
   say "supabase-py (pytest clients/py)"
   (cd "$PY" && PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/pytest" -q --tb=short -p no:cacheprovider .) 2>&1 | tee "$logs/py.log"

@@ -3,27 +3,30 @@
 // getClientByIdentifier, upsertClient, createConversation, saveMessage, createReservation,
 // createOrder, getClientPlan, in the order of its "New User" and "Returning User" flows.
 import { test } from 'node:test';
-import { assert, replaySeed, createUser, uniqueEmail, sql, ok, refused, randomUUID } from './helpers.mjs';
+import { assert, replaySeed, createUser, uniqueEmail, sql, ok, refused, randomUUID } from './helpers.ts';
+import type { Database, Tables, TablesInsert } from '../../types/database.ts';
 
 const seed = replaySeed('003', 'Data Layers');
 const supabase = seed.asService();   // SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY
 
-const getClientByIdentifier = (identifier, type) =>
+// The data layer's functions, typed by the generated schema types as an app would type them.
+type Rpc<Name extends keyof Database['public']['Functions']> = Database['public']['Functions'][Name]['Args'];
+const getClientByIdentifier = (identifier: string, type: Rpc<'get_client_by_identifier'>['p_type']) =>
   supabase.rpc('get_client_by_identifier', { p_identifier: identifier, p_type: type });
-const upsertClient = (clientData) =>
+const upsertClient = (clientData: TablesInsert<'clients'>) =>
   supabase.from('clients').upsert(clientData, { onConflict: 'email' }).select().single();
-const createConversation = (conversationData) =>
+const createConversation = (conversationData: TablesInsert<'conversations'>) =>
   supabase.from('conversations').insert(conversationData).select().single();
-const saveMessage = (messageData) => supabase.from('messages').insert(messageData);
-const createReservation = (reservationData) =>
+const saveMessage = (messageData: TablesInsert<'messages'>) => supabase.from('messages').insert(messageData);
+const createReservation = (reservationData: TablesInsert<'reservations'>) =>
   supabase.from('reservations').insert(reservationData).select().single();
-const createOrder = (orderData) => supabase.from('orders').insert(orderData).select().single();
-const getClientPlan = (clientId) => supabase.rpc('get_client_plan', { p_client_id: clientId });
+const createOrder = (orderData: TablesInsert<'orders'>) => supabase.from('orders').insert(orderData).select().single();
+const getClientPlan = (clientId: string) => supabase.rpc('get_client_plan', { p_client_id: clientId });
 
 const email = uniqueEmail('diner');
 const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 const conversationId = `conv_${randomUUID().slice(0, 8)}`;
-let client;
+let client: Tables<'clients'>;
 
 test('new user flow: identify by email (none yet), create the client, conversation, messages', async () => {
   assert.deepEqual(ok(await getClientByIdentifier(email, 'email')), []);

@@ -4,23 +4,25 @@
 import { test, before } from 'node:test';
 import {
   assert, replaySeed, createUser, uniqueEmail, sql, ok, refused, randomUUID,
-} from './helpers.mjs';
+} from './helpers.ts';
+import type { Client, User } from './helpers.ts';
+import type { TablesInsert } from '../../types/database.ts';
 
 const seed = replaySeed('000', 'Understand.me');
-let host, guest, stranger;          // users
-let hostDb, guestDb, strangerDb;    // their apps' clients
-let sessionId;                      // the session the flow runs in
+let host: User, guest: User, stranger: User;          // users
+let hostDb: Client, guestDb: Client, strangerDb: Client;    // their apps' clients
+let sessionId: string;                                  // the session the flow runs in
 
 // Part 3.3, as written.
-async function getProfile(supabase, userId) {
+async function getProfile(supabase: Client, userId: string) {
   const { data, error } = await supabase.from('profiles').select('*').eq('id', userId).single();
   if (error) throw error;
   return data;
 }
-async function createSession(supabase, sessionData) {
+async function createSession(supabase: Client, sessionData: TablesInsert<'sessions'>) {
   return supabase.from('sessions').insert(sessionData).select().single();
 }
-async function getSessionMessages(supabase, sessionId) {
+async function getSessionMessages(supabase: Client, sessionId: string) {
   return supabase
     .from('session_messages')
     .select(`
@@ -33,7 +35,7 @@ async function getSessionMessages(supabase, sessionId) {
     .eq('session_id', sessionId)
     .order('timestamp', { ascending: true });
 }
-const myParticipantRow = (db, sid, uid) =>
+const myParticipantRow = (db: Client, sid: string, uid: string) =>
   db.from('session_participants').select('*').eq('session_id', sid).eq('profile_id', uid).maybeSingle();
 
 before(async () => {
@@ -144,10 +146,11 @@ test('the host starts the session (update … .eq(id))', async () => {
 });
 
 test('participants post with their participant row (the form every pg_convo version accepts)', async () => {
-  const rowOf = async (db, uid) => ok(await myParticipantRow(db, sessionId, uid)).id;
-  const post = async (db, uid, content, message_type) => ok(await db.from('session_messages').insert({
-    session_id: sessionId, session_participant_id: await rowOf(db, uid), profile_id: uid, content, message_type,
-  }).select().single(), 'post');
+  const rowOf = async (db: Client, uid: string) => ok(await myParticipantRow(db, sessionId, uid)).id;
+  const post = async (db: Client, uid: string, content: string, message_type: string) =>
+    ok(await db.from('session_messages').insert({
+      session_id: sessionId, session_participant_id: await rowOf(db, uid), profile_id: uid, content, message_type,
+    }).select().single(), 'post');
   await post(guestDb, guest.id, 'I did them twice last week.', 'user_typed_message');
   await post(guestDb, guest.id, 'And I am tired.', 'speech_transcript');
   const m = await post(hostDb, host.id, 'Let us find a rota.', 'user_typed_message');
@@ -161,7 +164,7 @@ test('getSessionMessages: the embed profiles (id, full_name, avatar_url), oldest
     ['I did them twice last week.', 'And I am tired.', 'Let us find a rota.']);
   for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].timestamp <= rows[i].timestamp);
   assert.deepEqual(rows[0].profiles, { id: guest.id, full_name: 'Gil Guest', avatar_url: null });
-  assert.equal(rows[2].profiles.id, host.id);
+  assert.equal(rows[2].profiles?.id, host.id);
   assert.deepEqual(Object.keys(rows[0]).sort(), ['content', 'id', 'message_type', 'profiles', 'timestamp']);
   // a stranger reads nothing of it
   assert.deepEqual(ok(await getSessionMessages(strangerDb, sessionId)), []);
@@ -173,7 +176,8 @@ test('pagination with .range(): the second page of the transcript', async () => 
   assert.deepEqual(page.map((r) => r.content), ['And I am tired.', 'Let us find a rota.']);
 });
 
-let invitationForInvitee, invitationForNewcomer, newcomerEmail, invitee, inviteSessionId;
+let invitationForInvitee: string, invitationForNewcomer: string, newcomerEmail: string;
+let invitee: User, inviteSessionId: string;
 
 test('issue 10 #6 setup: a second session to invite into', async () => {
   invitee = await createUser({ email: uniqueEmail('invitee'), fullName: 'Ivo Invitee' });
@@ -221,7 +225,8 @@ test('issue 10 #6: the host reads the invitations of their session by email and 
   // the two rows differ only in their own identity, never in anything that tells "has an account"
   const own = new Set(['id', 'email', 'created_at', 'updated_at', 'invited_at', 'expires_at', 'token']);
   assert.deepEqual(Object.keys(forInvitee[0]).sort(), Object.keys(forNewcomer[0]).sort());
-  for (const k of Object.keys(forInvitee[0]).filter((k) => !own.has(k))) {
+  type Column = keyof typeof forInvitee[0];
+  for (const k of (Object.keys(forInvitee[0]) as Column[]).filter((k) => !own.has(k))) {
     assert.deepEqual(forInvitee[0][k], forNewcomer[0][k], `session_invitations.${k} differs`);
   }
   // a stranger sees no invitation of that session
@@ -232,7 +237,8 @@ test('issue 10 #6: invite_to_session refuses bad input with a 4xx and writes not
   const count = async () => (await sql(
     'select count(*)::int as n from public.session_invitations where session_id = $1', [inviteSessionId]))[0].n;
   const before = await count();
-  const invite = (args) => hostDb.rpc('invite_to_session', { p_session_id: inviteSessionId, p_role: 'participant', ...args });
+  const invite = (args: { p_email: string; p_role?: string }) =>
+    hostDb.rpc('invite_to_session', { p_session_id: inviteSessionId, p_role: 'participant', ...args });
   refused(await invite({ p_email: '' }), { status: 400, code: '22023' });
   refused(await invite({ p_email: '   ' }), { status: 400, code: '22023' });
   refused(await invite({ p_email: 'not-an-email' }), { status: 400, code: '22023' });
@@ -319,7 +325,7 @@ test('issue 10 #2: a participant posts {session_id, content, message_type}; the 
     .select().single());
   assert.equal(hostMsg.profile_id, host.id);
   const transcript = ok(await getSessionMessages(hostDb, sessionId));
-  assert.deepEqual(transcript.slice(-3).map((r) => [r.content, r.profiles.id]),
+  assert.deepEqual(transcript.slice(-3).map((r) => [r.content, r.profiles?.id]),
     [['Can we swap Tuesdays?', guest.id], ['Fridays are hard for me.', guest.id], ['Swap agreed.', host.id]]);
 });
 
@@ -368,6 +374,7 @@ test('Edge Function pin-summary-to-ipfs: supabaseAdmin updates session_files.ipf
 
 test('Edge Function get-cached-session-types: session_type_templates is not part of pg_convo', async () => {
   // The seed says "Assuming such a table exists"; pg_convo has none (see clients/DIFFERENCES.md).
+  // @ts-expect-error -- no such table, so the generated types refuse the name at compile time too
   const err = refused(await seed.anon().from('session_type_templates').select('*'), { status: 404 });
   assert.ok(['42P01', 'PGRST205'].includes(err.code), JSON.stringify(err));
 });
@@ -380,7 +387,9 @@ test('after the session: sign-off, evaluation, the host\'s anonymised feedback s
     session_id: sessionId, evaluator_profile_id: guest.id, rating_overall_satisfaction: 4,
     feedback_worked_well: 'Clear turns', share_with_host: true,
   }), 'evaluate');
-  const summary = ok(await hostDb.rpc('session_feedback_summary', { p_session_id: sessionId }));
+  // jsonb (Json in the generated types): the app names the fields it reads
+  const summary = ok(await hostDb.rpc('session_feedback_summary', { p_session_id: sessionId })) as
+    { shared_count: number; revealed: boolean; avg_overall_satisfaction: number | null };
   assert.equal(summary.shared_count, 1);
   assert.equal(summary.revealed, false);
   assert.equal(summary.avg_overall_satisfaction, null);

@@ -2,10 +2,11 @@
 // its dashboard / SSR / middleware profile reads and the personality assessment's profile update.
 // (The FastAPI backend's supabase-py calls: clients/py/test_seed_001_bondhu.py.)
 import { test, before } from 'node:test';
-import { assert, replaySeed, createUser, ok, refused } from './helpers.mjs';
+import { assert, replaySeed, createUser, ok, refused } from './helpers.ts';
+import type { Client, User } from './helpers.ts';
 
 const seed = replaySeed('001', 'Bondhu AI');
-let user, other, supabase;
+let user: User, other: User, supabase: Client;
 
 before(async () => {
   user = await createUser({ fullName: 'Nadia Islam' });
@@ -25,7 +26,7 @@ test('Pattern 2: the assessment updates the profile (scores, onboarding_complete
     personality_completed_at: new Date().toISOString() }).eq('id', user.id));
   ok(await supabase.from('profiles').update({ personality_llm_context: { style: 'gentle', openness: 'high' } })
     .eq('id', user.id));
-  const { data: profile } = await supabase.from('profiles').select('*').eq('id', user.id).single();
+  const profile = ok(await supabase.from('profiles').select('*').eq('id', user.id).single());
   assert.equal(profile.onboarding_completed, true);
   assert.equal(profile.personality_agreeableness, 81);
   assert.equal(profile.has_completed_personality_assessment, true);

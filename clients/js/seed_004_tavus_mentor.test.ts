@@ -4,11 +4,14 @@
 // daily session), tavus-webhook (transcript, recording), end-tavus-session (ownership, duration);
 // plus what the user's app writes first (personas, onboarding, rituals, focus areas, goals).
 import { test, before } from 'node:test';
-import { assert, replaySeed, createUser, ok, refused, randomUUID } from './helpers.mjs';
+import { assert, replaySeed, createUser, ok, refused, randomUUID } from './helpers.ts';
+import type { Client, User } from './helpers.ts';
+import type { Tables } from '../../types/database.ts';
 
 const seed = replaySeed('004', 'Tavus mentor');
 const admin = seed.asService();      // SUPABASE_SERVICE_ROLE_KEY, as the Edge Functions hold it
-let user, other, userDb, avatar, persona;
+let user: User, other: User, userDb: Client;
+let avatar: Tables<'mentor_avatars'>, persona: Tables<'user_personas'>;
 
 before(async () => {
   user = await createUser({ fullName: 'Mia Mentee' });
@@ -57,7 +60,7 @@ test('start-tavus-session, step 1: the user\'s data fetched in parallel with the
   assert.equal(ok(await admin.from('onboarding_profiles').select('*').eq('user_id', other.id).maybeSingle()), null);
 });
 
-let conversation;
+let conversation: Tables<'mentor_conversations'>;
 
 test('the app itself: a signed-in user starts a mentor session (start_mentor_session, p_user_id omitted)', async () => {
   conversation = ok(await userDb.rpc('start_mentor_session', { p_provider_conversation_id: `tavus_${randomUUID()}` }));
@@ -81,7 +84,7 @@ test('tavus-webhook: transcript_ready and a recording, matched by the Tavus conv
   const daily = ok(await userDb.from('daily_sessions').select('transcript_data, summary_data')
     .eq('mentor_conversation_id', conversation.id).single());
   assert.deepEqual(daily.transcript_data, [{ role: 'user', content: 'hi' }]);
-  assert.equal(daily.summary_data.recording_url, 'https://rec.example/1.mp4');
+  assert.equal((daily.summary_data as { recording_url?: string }).recording_url, 'https://rec.example/1.mp4');
   refused(await admin.rpc('record_mentor_webhook', {
     p_provider_conversation_id: conversation.provider_conversation_id, p_event_type: 'nonsense', p_payload: {} }),
   { status: 400, code: '22023' });
@@ -100,7 +103,9 @@ test('the app itself: the user ends their own session; another user cannot', asy
 });
 
 test('issue 10 #5: get_mentor_context for a named user with the service key, as the user gets it', async () => {
-  const mine = ok(await userDb.rpc('get_mentor_context'));
+  // the RPC returns jsonb (Json in the generated types): the app names the shape it reads
+  type MentorContext = { profile: { id: string }; active_goals: { title: string }[] };
+  const mine = ok(await userDb.rpc('get_mentor_context')) as MentorContext;
   assert.equal(mine.profile.id, user.id);
   assert.deepEqual(mine.active_goals.map((g) => g.title), ['Speak up in meetings']);
   const theirs = ok(await admin.rpc('get_mentor_context', { p_user_id: user.id }), 'get_mentor_context as service');
@@ -108,7 +113,7 @@ test('issue 10 #5: get_mentor_context for a named user with the service key, as 
   assert.deepEqual(ok(await userDb.rpc('get_mentor_context', { p_user_id: user.id })), mine);
 });
 
-let svcConversation;
+let svcConversation: Tables<'mentor_conversations'>;
 
 test('issue 10 #5: start-tavus-session, step 4: start_mentor_session for the user with the service key', async () => {
   svcConversation = ok(await admin.rpc('start_mentor_session',
@@ -132,7 +137,7 @@ test('issue 10 #5: end-tavus-session: ownership checked, duration computed, both
   const ended = ok(await admin.rpc('end_mentor_session', { p_user_id: user.id, p_conversation_id: svcConversation.id }),
     'end_mentor_session as service');
   assert.equal(ended.status, 'completed');
-  assert.ok(ended.duration_seconds >= 0 && ended.end_time);
+  assert.ok(ended.duration_seconds !== null && ended.duration_seconds >= 0 && ended.end_time);
   const daily = ok(await userDb.from('daily_sessions').select('status, duration_seconds, completed_at')
     .eq('mentor_conversation_id', svcConversation.id).single());
   assert.equal(daily.status, 'completed');
@@ -140,11 +145,16 @@ test('issue 10 #5: end-tavus-session: ownership checked, duration computed, both
 });
 
 test('issue 10 #5: the acting-user rule on the mentor RPCs', async () => {
-  for (const [fn, args] of [['get_mentor_context', {}],
-    ['start_mentor_session', { p_provider_conversation_id: `tavus_${randomUUID()}` }],
-    ['end_mentor_session', { p_conversation_id: randomUUID() }]]) {
-    refused(await admin.rpc(fn, args), { status: 400, code: '22023' });
-    refused(await userDb.rpc(fn, { ...args, p_user_id: other.id }), { status: 403, code: '42501' });
+  // each RPC called without p_user_id, then with another user's (one typed call per RPC)
+  const calls = [
+    (db: Client, actingFor?: { p_user_id: string }) => db.rpc('get_mentor_context', { ...actingFor }),
+    (db: Client, actingFor?: { p_user_id: string }) =>
+      db.rpc('start_mentor_session', { p_provider_conversation_id: `tavus_${randomUUID()}`, ...actingFor }),
+    (db: Client, actingFor?: { p_user_id: string }) => db.rpc('end_mentor_session', { p_conversation_id: randomUUID(), ...actingFor }),
+  ];
+  for (const call of calls) {
+    refused(await call(admin), { status: 400, code: '22023' });
+    refused(await call(userDb, { p_user_id: other.id }), { status: 403, code: '42501' });
   }
 });
 

@@ -3,15 +3,21 @@
 // messages with regions, mental process state; then pg_convo's atomic load_or_create_session
 // followed by the memory upserts the backend does next.
 import { test, before } from 'node:test';
-import { assert, replaySeed, createUser, sql, ok, refused } from './helpers.mjs';
+import { assert, replaySeed, createUser, sql, ok, refused } from './helpers.ts';
+import type { Client } from './helpers.ts';
+import type { Json, Tables } from '../../types/database.ts';
 
 const seed = replaySeed('002', 'Twilio-Aldea');
 const supabase = seed.asService();   // getSupabaseClient(): createClient(url, SUPABASE_SERVICE_KEY, {auth: …})
 const SESSION_TIMEOUT_MS = 60 * 60 * 1000;
 const randomPhone = () => `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
-// --- the seed's functions, as written (types dropped) -------------------------------------------
-async function getLastUserMessageTimestamp(supabase, sessionId) {
+// --- the seed's functions, as written (its row interfaces are now the generated types) ---------
+// jsonb columns are Json in the generated types; the seed reads them as Record<string, any>.
+type JsonObject = Record<string, any>;
+type UserSession = Omit<Tables<'user_sessions'>, 'metadata'> & { metadata: JsonObject; __isNewSession?: boolean };
+
+async function getLastUserMessageTimestamp(supabase: Client, sessionId: string): Promise<Date | null> {
   const { data, error } = await supabase
     .from('messages')
     .select('created_at')
@@ -24,7 +30,7 @@ async function getLastUserMessageTimestamp(supabase, sessionId) {
   return raw ? new Date(raw) : null;
 }
 
-async function loadOrCreateSession(phoneNumber) {
+async function loadOrCreateSession(phoneNumber: string): Promise<UserSession> {
   const now = new Date();
   const nowIso = now.toISOString();
   const { data: existing, error: fetchError } = await supabase
@@ -35,9 +41,10 @@ async function loadOrCreateSession(phoneNumber) {
   if (existing) {
     const lastUserMessage = await getLastUserMessageTimestamp(supabase, existing.id);
     const shouldIncrement = lastUserMessage ? now.getTime() - lastUserMessage.getTime() >= SESSION_TIMEOUT_MS : false;
-    const currentNumber = existing.metadata?.session_number ?? 1;
+    const existingMetadata = (existing.metadata ?? {}) as JsonObject;
+    const currentNumber = existingMetadata.session_number ?? 1;
     const metadata = {
-      ...existing.metadata,
+      ...existingMetadata,
       session_number: shouldIncrement ? currentNumber + 1 : currentNumber,
       ...(shouldIncrement ? { last_session_started_at: nowIso } : {}),
     };
@@ -64,10 +71,10 @@ async function loadOrCreateSession(phoneNumber) {
     .select()
     .single();
   if (insertError) throw new Error(`Failed to create session: ${insertError.message}`);
-  return { ...newSession, __isNewSession: true };
+  return { ...newSession, __isNewSession: true } as UserSession;
 }
 
-async function saveSoulMemory(sessionId, key, value) {
+async function saveSoulMemory(sessionId: string, key: string, value: NonNullable<Json>) {
   const { data, error } = await supabase
     .from('soul_memories')
     .upsert({ session_id: sessionId, key, value, updated_at: new Date().toISOString() },
@@ -78,22 +85,22 @@ async function saveSoulMemory(sessionId, key, value) {
   return data;
 }
 
-async function loadSoulMemories(sessionId) {
+async function loadSoulMemories(sessionId: string): Promise<JsonObject> {
   const { data, error } = await supabase.from('soul_memories').select('*').eq('session_id', sessionId);
   if (error) throw new Error(`Failed to load soul memories: ${error.message}`);
-  const map = {};
+  const map: JsonObject = {};
   for (const row of data || []) map[row.key] = row.value;
   return map;
 }
 
-async function loadSoulMemoryKey(sessionId, key) {
+async function loadSoulMemoryKey(sessionId: string, key: string) {
   const { data, error } = await supabase
     .from('soul_memories').select('value').eq('session_id', sessionId).eq('key', key).single();
   if (error && error.code !== 'PGRST116') throw new Error(`Failed to load soul memory '${key}': ${error.message}`);
   return data?.value;
 }
 
-async function saveProcessMemory(sessionId, processName, key, value) {
+async function saveProcessMemory(sessionId: string, processName: string, key: string, value: NonNullable<Json>) {
   const { data, error } = await supabase
     .from('process_memories')
     .upsert({ session_id: sessionId, process_name: processName, key, value, updated_at: new Date().toISOString() },
@@ -104,7 +111,8 @@ async function saveProcessMemory(sessionId, processName, key, value) {
   return data;
 }
 
-async function saveMessage(sessionId, role, content, options = {}) {
+async function saveMessage(sessionId: string, role: string, content: string,
+  options: { messageSid?: string; region?: string; metadata?: JsonObject } = {}) {
   const { data, error } = await supabase
     .from('messages')
     .insert({
@@ -119,17 +127,17 @@ async function saveMessage(sessionId, role, content, options = {}) {
   return data;
 }
 
-async function loadConversationHistory(sessionId, { limit = 20, region } = {}) {
+async function loadConversationHistory(sessionId: string, { limit = 20, region }: { limit?: number; region?: string } = {}) {
   let query = supabase.from('messages').select('*').eq('session_id', sessionId).order('created_at', { ascending: true });
   if (region) query = query.eq('region', region);
   if (limit > 0) query = query.limit(limit);
   const { data, error } = await query;
   if (error) throw new Error(`Failed to load messages: ${error.message}`);
   return data.map((msg) => ({ role: msg.role, content: msg.content, timestamp: msg.created_at,
-    metadata: { ...msg.metadata, region: msg.region } }));
+    metadata: { ...(msg.metadata as JsonObject), region: msg.region } }));
 }
 
-async function deleteOldMessages(sessionId, olderThanDays) {
+async function deleteOldMessages(sessionId: string, olderThanDays: number) {
   const cutoffDate = new Date();
   cutoffDate.setDate(cutoffDate.getDate() - olderThanDays);
   const { data, error } = await supabase
@@ -138,7 +146,7 @@ async function deleteOldMessages(sessionId, olderThanDays) {
   return data?.length || 0;
 }
 
-async function saveMentalProcessState(sessionId, processName, params = {}) {
+async function saveMentalProcessState(sessionId: string, processName: string, params: JsonObject = {}) {
   const { data, error } = await supabase
     .from('mental_process_state')
     .upsert({ session_id: sessionId, process_name: processName, params, updated_at: new Date().toISOString() },
@@ -149,14 +157,14 @@ async function saveMentalProcessState(sessionId, processName, params = {}) {
   return data;
 }
 
-async function loadMentalProcessState(sessionId) {
+async function loadMentalProcessState(sessionId: string) {
   const { data, error } = await supabase.from('mental_process_state').select('*').eq('session_id', sessionId).single();
   if (error && error.code !== 'PGRST116') return null;
   return data ?? null;
 }
 
 // --- the replay --------------------------------------------------------------------------------------
-let phone, session;
+let phone: string, session: UserSession;
 
 before(() => { phone = randomPhone(); });
 
@@ -191,7 +199,7 @@ test('process memories and mental process state: upserts with their composite ke
   const s1 = await saveMentalProcessState(session.id, 'intake', { turn: 1 });
   const s2 = await saveMentalProcessState(session.id, 'reflection', { turn: 2 });
   assert.equal(s1.id, s2.id);
-  assert.deepEqual((await loadMentalProcessState(session.id)).params, { turn: 2 });
+  assert.deepEqual((await loadMentalProcessState(session.id))?.params, { turn: 2 });
   assert.equal(await loadMentalProcessState('00000000-0000-4000-8000-000000000000'), null);
 });
 
@@ -245,16 +253,18 @@ test('loadOrCreateSession after an hour of silence rolls over and clears ephemer
 test('pg_convo\'s atomic rpc load_or_create_session, then the memory upserts the backend does next', async () => {
   const p = randomPhone();
   const created = ok(await supabase.rpc('load_or_create_session', { p_phone_number: p }));
+  // a composite type's fields are all nullable in the generated types: assert, which narrows
+  assert.ok(created.id);
   assert.equal(created.is_new_session, true);
   assert.equal(created.phone_number, p);
-  assert.equal(created.metadata.session_number, 1);
+  assert.equal((created.metadata as JsonObject).session_number, 1);
   const again = ok(await supabase.rpc('load_or_create_session', { p_phone_number: p }));
   assert.equal(again.id, created.id);
   assert.equal(again.is_new_session, false);
   await saveSoulMemory(created.id, 'first_words', 'hello');
   await saveMentalProcessState(created.id, 'initial');
   assert.deepEqual(await loadSoulMemories(created.id), { first_words: 'hello' });
-  assert.equal((await loadMentalProcessState(created.id)).process_name, 'initial');
+  assert.equal((await loadMentalProcessState(created.id))?.process_name, 'initial');
 });
 
 test('bad input: a malformed phone number, an unknown session or role is a 4xx, nothing written', async () => {
