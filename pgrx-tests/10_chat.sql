@@ -73,8 +73,9 @@ select columns_are('public', 'profiles', array[
 select columns_are('public', 'chat_sessions', array['id', 'user_id', 'title', 'created_at', 'last_message_at'],
   'chat_sessions has exactly its columns');
 select columns_are('public', 'chat_messages', array['id', 'user_id', 'message_text', 'sender_type', 'mood_detected',
-  'sentiment_score', 'session_id', 'timestamp', 'reply_to', 'token_count'],
-  'chat_messages has exactly its columns (token_count: pgrx-tests/60_tokens.sql)');
+  'sentiment_score', 'session_id', 'timestamp', 'reply_to', 'token_count', 'message_tsv']
+  || case when exists (select from pg_extension where extname = 'vector') then array['embedding'] else '{}' end,
+  'chat_messages has exactly its columns (token_count: 60_tokens.sql; message_tsv, embedding where pgvector is installed: 70_memory_search.sql)');
 select columns_are('public', 'user_memories', array['id', 'user_id', 'memory_key', 'memory_value', 'memory_category',
   'importance', 'created_at', 'updated_at', 'last_accessed', 'access_count']
   || case when exists (select from pg_extension where extname = 'vector') then array['embedding'] else '{}' end,
@@ -125,7 +126,9 @@ select results_eq(
   '... on message_text with the trigram operator class');
 select indexes_are('public', 'chat_messages', array['chat_messages_pkey', 'chat_messages_reply_to_key',
   'idx_chat_messages_user_timestamp', 'idx_chat_messages_session', 'idx_chat_messages_mood',
-  'chat_messages_message_text_trgm_idx'], 'chat_messages has the seed''s indexes plus trigram and reply_to');
+  'chat_messages_message_text_trgm_idx', 'idx_chat_messages_user_tsv']
+  || case when exists (select from pg_extension where extname = 'vector') then array['idx_chat_messages_embedding'] else '{}' end,
+  'chat_messages has the seed''s indexes plus trigram, reply_to, full text (and HNSW where pgvector is installed)');
 select has_index('public', 'user_memories', i, 'user_memories has index ' || i)
 from unnest(array['idx_user_memories_user', 'idx_user_memories_category', 'idx_user_memories_importance',
                   'idx_user_memories_updated']) i;
