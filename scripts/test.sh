@@ -7,11 +7,11 @@
 #   lint       cargo fmt --check, clippy -D warnings
 #   pgrx       #[pg_test]s (cargo pgrx test)
 #   stack      the local stack itself: gateway, bootstrap, restarts (scripts/test_stack.sh)
-#   pgtap      pgTAP suites in pgrx-tests/          ┐
-#   http       HTTP integration tests in tests/     │
-#   clients    supabase-js / supabase-py replay     │ against the throwaway test stack,
-#   tokens     token counts = OpenAI's tiktoken     │ freshly built from migrations/
-#   types      generated types are fresh, tsc       │
+#   types      generated types are fresh, tsc       ┐
+#   pgtap      pgTAP suites in pgrx-tests/          │
+#   http       HTTP integration tests in tests/     │ against the throwaway test stack,
+#   clients    supabase-js / supabase-py replay     │ freshly built from migrations/
+#   tokens     token counts = OpenAI's tiktoken     │
 #   isolation  pg_isolation_regress specs           │
 #   race       deadlock and race suite over HTTP    │
 #   readme     README commands work as printed      ┘
@@ -33,7 +33,7 @@ export STACK_DIR="$ROOT/.local/test-stack" DB_PORT=54422 API_PORT=54421 REST_POR
 export STACK_ENV="$STACK_DIR/stack.env"
 # The upgraded stack: created at 0.1.0, filled, then migrated (scripts/test_upgrade.sh).
 UPGRADE_STACK_DIR="$ROOT/.local/upgrade-stack"
-UPGRADE_PORTS=(API_PORT=54521 DB_PORT=54522 REST_PORT=54525)
+UPGRADE_PORTS=(API_PORT=54931 DB_PORT=54932 REST_PORT=54935)
 LOGS="$ROOT/.local/test-logs"; mkdir -p "$LOGS"
 SUMMARY=()
 TOTAL_PASSED=0
@@ -130,6 +130,9 @@ http() { cargo test -p pg_convo_integration --no-fail-fast -- --test-threads=4; 
 clients() { scripts/clients.sh install && scripts/clients.sh run; }
 replayed() { grep -h '^replayed:' "$LOGS/$1.log" | tail -n1 || true; }
 
+# first, while the schema is exactly what the migrations made (the HTTP tests add functions of
+# their own): the committed types must equal what the schema generates
+want types && run_suite types count_line scripts/test_types.sh
 want pgtap && run_suite pgtap count_prove pgtap
 want http && run_suite http count_cargo http
 if want clients; then
@@ -137,7 +140,6 @@ if want clients; then
   SUMMARY+=("                 $(replayed clients)")
 fi
 want tokens && run_suite tokens count_line scripts/test_tokens.sh
-want types && run_suite types count_line scripts/test_types.sh
 want isolation && run_suite isolation count_line scripts/isolation.sh
 want race && run_suite race count_line scripts/race_test.sh
 # every README command marked `<!-- check: run -->` works as printed
@@ -163,7 +165,12 @@ fi
 want package && run_suite package count_line scripts/test_package.sh
 
 # 7. crash test, last: immediate stops under load on a stack of its own -----------------------------
+if want crash; then
+  # a stack of its own, created afresh (its ports are written into its data directory)
+  env STACK_DIR="$ROOT/.local/crash-stack" scripts/stack.sh down >/dev/null 2>&1 || true
+  rm -rf "$ROOT/.local/crash-stack"
+fi
 want crash && run_suite crash count_line \
-  env STACK_DIR="$ROOT/.local/crash-stack" API_PORT=54721 DB_PORT=54722 REST_PORT=54725 scripts/crash_test.sh
+  env STACK_DIR="$ROOT/.local/crash-stack" API_PORT=54941 DB_PORT=54942 REST_PORT=54945 scripts/crash_test.sh
 
 finish 0
