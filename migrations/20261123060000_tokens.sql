@@ -56,8 +56,33 @@ grant execute on function public.count_tokens(text, text) to authenticated, serv
 
 
 -- Context windows -----------------------------------------------------------------------------------------
-grant execute on function convo.chat_context(uuid, integer, uuid, integer) to authenticated, service_role;
-grant execute on function convo.conversation_context(uuid, integer, text) to service_role;
+-- Rust walks the rows newest first and says which fit (convo.fit_chat_turns, fit_memories,
+-- fit_session_messages: their ids); SQL builds the JSON from exactly those ids.
+grant execute on function convo.fit_chat_turns(uuid, integer, uuid) to authenticated, service_role;
+grant execute on function convo.fit_memories(uuid, integer) to authenticated, service_role;
+grant execute on function convo.fit_session_messages(uuid, integer, text) to service_role;
+
+-- A budget argument: 22023 outside [p_min, 2000000], the value in DETAIL only.
+create function convo.check_token_budget(p_name text, p_value integer, p_min integer, p_max integer default 2000000)
+returns integer
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_value is null or p_value < p_min or p_value > p_max then
+    raise exception '% is out of range', p_name
+      using errcode = '22023',
+            hint = pg_catalog.format('between %s and %s tokens', p_min, p_max),
+            detail = coalesce(p_value::text, 'null');
+  end if;
+  return p_value;
+end
+$$;
+comment on function convo.check_token_budget(text, integer, integer, integer) is
+  'Returns p_value when it is within [p_min, p_max]; 22023 (the name of the parameter in the message, its value in DETAIL) otherwise.';
+revoke execute on function convo.check_token_budget(text, integer, integer, integer) from public;
+grant execute on function convo.check_token_budget(text, integer, integer, integer) to authenticated, service_role;
 
 -- Records that memories were read (access_count + 1, last_accessed), as get_memories does for the
 -- rows it returns. SECURITY DEFINER: those columns are the server's (API roles cannot write them);
@@ -97,13 +122,50 @@ set search_path = ''
 as $$
 declare
   v_user uuid := convo.acting_user(p_user_id);
-  v_context jsonb := convo.chat_context(v_user, p_max_tokens, p_session_id, p_memory_tokens);
+  v_max integer := convo.check_token_budget('p_max_tokens', p_max_tokens, 1);
+  v_memory_ids uuid[];
+  v_turn_ids uuid[];
+  v_memories jsonb;
+  v_memory_tokens bigint;
+  v_messages jsonb;
+  v_message_tokens bigint;
 begin
-  if jsonb_array_length(v_context -> 'memories') > 0 then
-    perform convo.record_memory_reads(
-      v_user, array(select (m ->> 'id')::uuid from jsonb_array_elements(v_context -> 'memories') m));
+  perform convo.check_token_budget('p_memory_tokens', p_memory_tokens, 0, v_max);
+
+  v_memory_ids := convo.fit_memories(v_user, p_memory_tokens);
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'id', m.id, 'memory_key', m.memory_key, 'memory_value', m.memory_value,
+           'memory_category', m.memory_category, 'importance', m.importance, 'token_count', m.tokens)
+           order by array_position(v_memory_ids, m.id)), '[]'::jsonb),
+         coalesce(sum(m.tokens), 0)
+    into v_memories, v_memory_tokens
+  from (select u.*, convo.count_tokens(u.memory_key || ': ' || u.memory_value) as tokens
+        from public.user_memories u
+        where u.user_id = v_user and u.id = any (v_memory_ids)) m;
+
+  v_turn_ids := convo.fit_chat_turns(v_user, (v_max - v_memory_tokens)::integer, p_session_id);
+  select coalesce(jsonb_agg(x.message order by x.at, x.id, x.reply), '[]'::jsonb),
+         coalesce(sum(x.tokens), 0)
+    into v_messages, v_message_tokens
+  from public.chat_messages u
+  join public.chat_messages a on a.reply_to = u.id
+  cross join lateral (values
+    (u."timestamp", u.id, 0, u.token_count,
+     jsonb_build_object('id', u.id, 'role', 'user', 'sender_type', 'user', 'content', u.message_text,
+                        'token_count', u.token_count, 'timestamp', u."timestamp", 'session_id', u.session_id)),
+    (u."timestamp", u.id, 1, a.token_count,
+     jsonb_build_object('id', a.id, 'role', 'assistant', 'sender_type', 'ai', 'content', a.message_text,
+                        'token_count', a.token_count, 'timestamp', a."timestamp", 'session_id', a.session_id))
+  ) as x(at, id, reply, tokens, message)
+  where u.id = any (v_turn_ids) and u.user_id = v_user;
+
+  if cardinality(v_memory_ids) > 0 then
+    perform convo.record_memory_reads(v_user, v_memory_ids);
   end if;
-  return v_context;
+  return jsonb_build_object(
+    'memories', v_memories, 'messages', v_messages,
+    'memory_tokens', v_memory_tokens, 'message_tokens', v_message_tokens,
+    'total_tokens', v_memory_tokens + v_message_tokens, 'max_tokens', v_max);
 end
 $$;
 comment on function public.get_chat_context(integer, uuid, integer, uuid) is
@@ -122,11 +184,28 @@ stable
 security invoker
 set search_path = ''
 as $$
+declare
+  v_max integer := convo.check_token_budget('p_max_tokens', p_max_tokens, 1);
+  v_ids uuid[];
+  v_messages jsonb;
+  v_tokens bigint;
 begin
+  if p_session_id is null then
+    raise exception 'p_session_id is required' using errcode = '22023';
+  end if;
   if p_region is not null and pg_catalog.char_length(p_region) > 100 then
     raise exception 'p_region is too long' using errcode = '22023', hint = 'at most 100 characters';
   end if;
-  return convo.conversation_context(p_session_id, p_max_tokens, p_region);
+  v_ids := convo.fit_session_messages(p_session_id, v_max, p_region);
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'id', m.id, 'role', m.role, 'content', m.content, 'region', m.region,
+           'created_at', m.created_at, 'token_count', m.token_count)
+           order by m.created_at, m.id), '[]'::jsonb),
+         coalesce(sum(m.token_count), 0)
+    into v_messages, v_tokens
+  from public.messages m
+  where m.id = any (v_ids) and m.session_id = p_session_id;
+  return jsonb_build_object('messages', v_messages, 'total_tokens', v_tokens, 'max_tokens', v_max);
 end
 $$;
 comment on function public.load_conversation_context(uuid, integer, text) is

@@ -3,7 +3,8 @@
 --
 -- What 0.2.0 changes:
 --   * new: token counting and context windows (src/tokens.rs): convo.count_tokens,
---     convo.chat_context, convo.conversation_context — created below, exactly as a fresh 0.2.0
+--     convo.fit_chat_turns, convo.fit_memories, convo.fit_session_messages — created below,
+--     exactly as a fresh 0.2.0
 --     install creates them (scripts/test_upgrade.sh compares the two catalogs);
 --   * the library only: no Rust backtrace reaches a client, whatever RUST_BACKTRACE says
 --     (errors::hide_backtraces); error messages no longer repeat caller text (the value goes to
@@ -39,21 +40,28 @@ IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'count_tokens_sql_wrapper';
 
-CREATE FUNCTION @extschema@."chat_context"(
+CREATE FUNCTION @extschema@."fit_chat_turns"(
 	"p_user_id" uuid,
-	"p_max_tokens" INT,
-	"p_session_id" uuid,
-	"p_memory_tokens" INT
-) RETURNS jsonb
+	"p_budget" INT,
+	"p_session_id" uuid
+) RETURNS uuid[]
 STABLE
 LANGUAGE c
-AS 'MODULE_PATHNAME', 'chat_context_sql_wrapper';
+AS 'MODULE_PATHNAME', 'fit_chat_turns_sql_wrapper';
 
-CREATE FUNCTION @extschema@."conversation_context"(
-	"p_session_id" uuid,
-	"p_max_tokens" INT,
-	"p_region" TEXT
-) RETURNS jsonb
+CREATE FUNCTION @extschema@."fit_memories"(
+	"p_user_id" uuid,
+	"p_budget" INT
+) RETURNS uuid[]
 STABLE
 LANGUAGE c
-AS 'MODULE_PATHNAME', 'conversation_context_sql_wrapper';
+AS 'MODULE_PATHNAME', 'fit_memories_sql_wrapper';
+
+CREATE FUNCTION @extschema@."fit_session_messages"(
+	"p_session_id" uuid,
+	"p_budget" INT,
+	"p_region" TEXT
+) RETURNS uuid[]
+STABLE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'fit_session_messages_sql_wrapper';
