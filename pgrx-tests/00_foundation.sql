@@ -101,7 +101,7 @@ select throws_ok('execute pinned', '42501', null,
 select tests.act_as('authenticated');
 select lives_ok('execute inlinable',
   'an inlinable SQL function runs for a role without EXECUTE through a plan cached for another (PostgreSQL 15): hence the lint');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 deallocate inlinable; deallocate pinned;
 drop function public.lint_inlinable(), public.lint_pinned();
 
@@ -127,9 +127,9 @@ select is(array[auth.uid()::text, auth.role()], array['11111111-1111-1111-1111-1
           'the per-claim settings win over the JSON claims');
 
 -- convo_info() through the API roles.
-select tests.act_as_anon();
+select tests.clear_authentication();
 select is(public.convo_info() ->> 'role', 'anon', 'anon may call convo_info()');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 
 -- Every migration file has its history row, as the Supabase CLI records it.
 select set_eq(

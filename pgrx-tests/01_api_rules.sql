@@ -5,24 +5,24 @@
 begin;
 select plan(29);
 
-select tests.create_user('rules-a@example.test') as a \gset
-select tests.create_user('rules-b@example.test') as b \gset
+select tests.create_supabase_user('a', 'rules-a@example.test') as a \gset
+select tests.create_supabase_user('b', 'rules-b@example.test') as b \gset
 
 
 -- convo.acting_user -----------------------------------------------------------------------------
 
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select is(convo.acting_user(null), :'a'::uuid, 'a user, p_user_id omitted: the user');
 select is(convo.acting_user(:'a'), :'a'::uuid, 'a user naming themselves: the user');
 select throws_ok(format('select convo.acting_user(%L)', :'b'), '42501',
   'p_user_id must be omitted or be the signed-in user', 'a user naming someone else: 42501');
 
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 select is(convo.acting_user(:'b'), :'b'::uuid, 'the service role: the user it names');
 select throws_ok('select convo.acting_user(null)', '22023',
   'p_user_id is required when calling with the service role key', 'the service role naming nobody: 22023');
 
-select tests.act_as_anon();
+select tests.clear_authentication();
 select throws_ok(format('select convo.acting_user(%L)', :'b'), '42501', null, 'anon: 42501 (no EXECUTE)');
 
 -- an authenticated token without a sub names nobody and is nobody
@@ -31,7 +31,7 @@ select throws_ok(format('select convo.acting_user(%L)', :'b'), '42501',
   'sign in to call this function', 'authenticated without a sub: 42501');
 
 -- a SECURITY DEFINER caller (current_user = its owner) does not make anon the service role
-select tests.act_as_postgres();
+select tests.reset_authentication();
 create function pg_temp.definer_acting_user(p uuid) returns uuid
   language sql security definer set search_path = '' as $$ select convo.acting_user(p) $$;
 grant execute on function pg_temp.definer_acting_user(uuid) to authenticated;
@@ -40,7 +40,7 @@ select throws_ok(format('select pg_temp.definer_acting_user(%L)', :'b'), '42501'
   'inside a SECURITY DEFINER function an anonymous caller is still nobody');
 
 -- a direct connection as postgres (no SET ROLE) acts like the service role
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select set_config('role', 'none', true);
 select is(convo.acting_user(:'b'), :'b'::uuid, 'postgres, directly: the user it names');
 
@@ -93,18 +93,18 @@ create temp table server_demo (
 );
 grant select, insert, update on server_demo to authenticated, service_role;
 select convo.install_keep_server_columns('server_demo', array['created_at', 'counter']);
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 insert into server_demo values (1, 'x', '2000-01-01', 99);
 select results_eq($$ select created_at = now(), counter from server_demo where id = 1 $$,
   $$ values (true, 0) $$, 'an API role''s insert gets the server''s values');
 update server_demo set created_at = '2001-01-01', counter = 5, note = 'y' where id = 1;
 select results_eq($$ select created_at = now(), counter, note from server_demo where id = 1 $$,
   $$ values (true, 0, 'y'::text) $$, 'an API role''s update keeps them, and changes the rest');
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 insert into server_demo values (2, 'z', '2000-01-01', 3);
 select results_eq($$ select created_at, counter from server_demo where id = 2 $$,
   $$ values ('2000-01-01'::timestamptz, 3) $$, 'the service role writes them (imports, backfills)');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 
 
 -- Privileges every table in public must have -----------------------------------------------------
@@ -152,7 +152,7 @@ select is_empty(
 -- The rules in use: a table of the schema, through the API roles --------------------------------
 
 -- user_memories.importance (NOT NULL default 'medium'): supabase-py sends None as null
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 insert into public.user_memories (user_id, memory_key, memory_value, importance)
 values (:'a', 'rules.k', 'v', null);
 select is((select importance from public.user_memories where memory_key = 'rules.k'), 'medium',
@@ -164,7 +164,7 @@ values (:'a', 'rules.k', 'v2', null)
 on conflict (user_id, memory_key) do update set memory_value = excluded.memory_value, importance = excluded.importance;
 select is((select memory_value || '/' || importance from public.user_memories where memory_key = 'rules.k'),
   'v2/medium', 'an upsert with an explicit null importance takes the default too');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 
 -- The acting-user rule in every per-user RPC: each public function with a p_user_id parameter
 -- calls convo.acting_user.

@@ -180,7 +180,7 @@ select is_empty(
 
 
 -- 3. anon can read or write none of the tables
-select tests.act_as_anon();
+select tests.clear_authentication();
 select throws_ok(format('select * from public.%I', t), '42501', null, 'anon cannot select ' || t)
   from unnest(array['user_sessions', 'soul_memories', 'process_memories', 'mental_process_state',
                     'working_memory_snapshots', 'clients', 'conversations', 'reservations',
@@ -197,7 +197,7 @@ select throws_ok(format('delete from public.%I', t), '42501', null, 'anon cannot
   from unnest(array['user_sessions', 'soul_memories', 'process_memories', 'mental_process_state',
                     'working_memory_snapshots', 'clients', 'conversations', 'reservations',
                     'orders', 'messages']) t;
-select tests.act_as_postgres();
+select tests.reset_authentication();
 
 
 -- 4. a signed-in user (authenticated) can read or write none of them either
@@ -218,11 +218,11 @@ select throws_ok(format('delete from public.%I', t), '42501', null, 'authenticat
   from unnest(array['user_sessions', 'soul_memories', 'process_memories', 'mental_process_state',
                     'working_memory_snapshots', 'clients', 'conversations', 'reservations',
                     'orders', 'messages']) t;
-select tests.act_as_postgres();
+select tests.reset_authentication();
 
 
 -- 5. service_role (the backends' key) can select, insert, update and delete on each
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 -- select: sees the fixture rows despite RLS without policies (BYPASSRLS)
 select isnt_empty(format('select * from public.%I', t), 'service_role selects from ' || t)
   from unnest(array['user_sessions', 'soul_memories', 'process_memories', 'mental_process_state',
@@ -230,32 +230,19 @@ select isnt_empty(format('select * from public.%I', t), 'service_role selects fr
                     'orders', 'messages']) t;
 
 -- insert
-with i as (insert into public.user_sessions (id, phone_number, assigned_persona, metadata)
-           values ('a0000000-0000-4000-8000-000000000009', '+15550000009', 'aldea',
-                   '{"session_number": 1}') returning 1)
-select is(count(*)::int, 1, 'service_role inserts into user_sessions') from i;
-with i as (insert into public.soul_memories (session_id, key, value)
-           values ('a0000000-0000-4000-8000-000000000009', 'mood', '"calm"') returning 1)
-select is(count(*)::int, 1, 'service_role inserts into soul_memories') from i;
-with i as (insert into public.process_memories (session_id, process_name, key, value)
-           values ('a0000000-0000-4000-8000-000000000009', 'intake', 'step', '1') returning 1)
-select is(count(*)::int, 1, 'service_role inserts into process_memories') from i;
+select is(tests.affected($$ insert into public.user_sessions (id, phone_number, assigned_persona, metadata) values ('a0000000-0000-4000-8000-000000000009', '+15550000009', 'aldea', '{"session_number": 1}') $$), 1::bigint, 'service_role inserts into user_sessions');
+select is(tests.affected($$ insert into public.soul_memories (session_id, key, value) values ('a0000000-0000-4000-8000-000000000009', 'mood', '"calm"') $$), 1::bigint, 'service_role inserts into soul_memories');
+select is(tests.affected($$ insert into public.process_memories (session_id, process_name, key, value) values ('a0000000-0000-4000-8000-000000000009', 'intake', 'step', '1') $$), 1::bigint, 'service_role inserts into process_memories');
 with i as (insert into public.mental_process_state (session_id)
            values ('a0000000-0000-4000-8000-000000000009') returning process_name, params)
 select is(process_name || ' ' || params::text, 'initial {}',
           'service_role inserts into mental_process_state (defaults initial, {})') from i;
-with i as (insert into public.working_memory_snapshots (session_id, memories)
-           values ('a0000000-0000-4000-8000-000000000009', '[]') returning 1)
-select is(count(*)::int, 1, 'service_role inserts into working_memory_snapshots') from i;
+select is(tests.affected($$ insert into public.working_memory_snapshots (session_id, memories) values ('a0000000-0000-4000-8000-000000000009', '[]') $$), 1::bigint, 'service_role inserts into working_memory_snapshots');
 with i as (insert into public.clients (id, email) values ('c0000000-0000-4000-8000-000000000009', 'eve@example.com')
            returning preferred_language, plan)
 select is(preferred_language || '/' || plan, 'en/basic', 'service_role inserts into clients (defaults en, basic)') from i;
-with i as (insert into public.conversations (id, client_id, language)
-           values ('conv_9', 'c0000000-0000-4000-8000-000000000009', 'en') returning 1)
-select is(count(*)::int, 1, 'service_role inserts into conversations') from i;
-with i as (insert into public.reservations (client_id, name, datetime, guests)
-           values ('c0000000-0000-4000-8000-000000000009', 'Eve', now() + interval '3 days', 3) returning 1)
-select is(count(*)::int, 1, 'service_role inserts into reservations') from i;
+select is(tests.affected($$ insert into public.conversations (id, client_id, language) values ('conv_9', 'c0000000-0000-4000-8000-000000000009', 'en') $$), 1::bigint, 'service_role inserts into conversations');
+select is(tests.affected($$ insert into public.reservations (client_id, name, datetime, guests) values ('c0000000-0000-4000-8000-000000000009', 'Eve', now() + interval '3 days', 3) $$), 1::bigint, 'service_role inserts into reservations');
 with i as (insert into public.orders (client_id, order_id, amount)
            values ('c0000000-0000-4000-8000-000000000009', 'ord_9', 0) returning currency, status, items)
 select is(currency || '/' || status || '/' || items::text, 'usd/pending/[]',
@@ -265,56 +252,28 @@ with i as (insert into public.messages (session_id, role, content)
 select is(region || ' ' || metadata::text, 'default {}', 'service_role inserts into messages (region default, metadata {})') from i;
 
 -- update
-with u as (update public.user_sessions set assigned_persona = 'sage'
-            where id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role updates user_sessions') from u;
-with u as (update public.soul_memories set value = '"happy"'
-            where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role updates soul_memories') from u;
-with u as (update public.process_memories set value = '2'
-            where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role updates process_memories') from u;
-with u as (update public.mental_process_state set process_name = 'chat'
-            where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role updates mental_process_state') from u;
-with u as (update public.working_memory_snapshots set region = 'core'
-            where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role updates working_memory_snapshots') from u;
-with u as (update public.clients set plan = 'premium'
-            where id = 'c0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role updates clients') from u;
-with u as (update public.conversations set language = 'de' where id = 'conv_9' returning 1)
-select is(count(*)::int, 1, 'service_role updates conversations') from u;
-with u as (update public.reservations set notes = 'window seat'
-            where client_id = 'c0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role updates reservations') from u;
-with u as (update public.orders set status = 'paid' where order_id = 'ord_9' returning 1)
-select is(count(*)::int, 1, 'service_role updates orders') from u;
-with u as (update public.messages set metadata = '{"edited": true}'
-            where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role updates messages') from u;
+select is(tests.affected($$ update public.user_sessions set assigned_persona = 'sage' where id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role updates user_sessions');
+select is(tests.affected($$ update public.soul_memories set value = '"happy"' where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role updates soul_memories');
+select is(tests.affected($$ update public.process_memories set value = '2' where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role updates process_memories');
+select is(tests.affected($$ update public.mental_process_state set process_name = 'chat' where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role updates mental_process_state');
+select is(tests.affected($$ update public.working_memory_snapshots set region = 'core' where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role updates working_memory_snapshots');
+select is(tests.affected($$ update public.clients set plan = 'premium' where id = 'c0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role updates clients');
+select is(tests.affected($$ update public.conversations set language = 'de' where id = 'conv_9' $$), 1::bigint, 'service_role updates conversations');
+select is(tests.affected($$ update public.reservations set notes = 'window seat' where client_id = 'c0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role updates reservations');
+select is(tests.affected($$ update public.orders set status = 'paid' where order_id = 'ord_9' $$), 1::bigint, 'service_role updates orders');
+select is(tests.affected($$ update public.messages set metadata = '{"edited": true}' where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role updates messages');
 
 -- delete (children first, so each delete is counted on its own table)
-with d as (delete from public.messages where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from messages') from d;
-with d as (delete from public.soul_memories where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from soul_memories') from d;
-with d as (delete from public.process_memories where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from process_memories') from d;
-with d as (delete from public.mental_process_state where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from mental_process_state') from d;
-with d as (delete from public.working_memory_snapshots where session_id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from working_memory_snapshots') from d;
-with d as (delete from public.user_sessions where id = 'a0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from user_sessions') from d;
-with d as (delete from public.orders where order_id = 'ord_9' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from orders') from d;
-with d as (delete from public.reservations where client_id = 'c0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from reservations') from d;
-with d as (delete from public.conversations where id = 'conv_9' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from conversations') from d;
-with d as (delete from public.clients where id = 'c0000000-0000-4000-8000-000000000009' returning 1)
-select is(count(*)::int, 1, 'service_role deletes from clients') from d;
+select is(tests.affected($$ delete from public.messages where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role deletes from messages');
+select is(tests.affected($$ delete from public.soul_memories where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role deletes from soul_memories');
+select is(tests.affected($$ delete from public.process_memories where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role deletes from process_memories');
+select is(tests.affected($$ delete from public.mental_process_state where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role deletes from mental_process_state');
+select is(tests.affected($$ delete from public.working_memory_snapshots where session_id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role deletes from working_memory_snapshots');
+select is(tests.affected($$ delete from public.user_sessions where id = 'a0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role deletes from user_sessions');
+select is(tests.affected($$ delete from public.orders where order_id = 'ord_9' $$), 1::bigint, 'service_role deletes from orders');
+select is(tests.affected($$ delete from public.reservations where client_id = 'c0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role deletes from reservations');
+select is(tests.affected($$ delete from public.conversations where id = 'conv_9' $$), 1::bigint, 'service_role deletes from conversations');
+select is(tests.affected($$ delete from public.clients where id = 'c0000000-0000-4000-8000-000000000009' $$), 1::bigint, 'service_role deletes from clients');
 
 
 -- 6. messages: exactly one parent, role, message_sid unique where present
@@ -514,7 +473,7 @@ select throws_ok($$ select public.get_client_plan('ffffffff-ffff-4fff-8fff-fffff
   'PT404', null, 'get_client_plan for an unknown client: PT404 (HTTP 404)');
 select throws_ok($$ select public.get_client_plan(null) $$,
   '22023', null, 'get_client_plan(null): 22023');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 
 
 -- 11. RPCs: definitions and who may execute them
@@ -552,14 +511,14 @@ select ok(bool_and(coalesce(obj_description(f::regprocedure, 'pg_proc'), '') <> 
   from unnest(array['public.increment_session_messages(uuid)', 'public.delete_old_messages(uuid,integer)',
                     'public.get_client_by_identifier(text,text)', 'public.get_client_plan(uuid)']) f;
 
-select tests.act_as_anon();
+select tests.clear_authentication();
 select throws_ok(c, '42501', null, 'anon cannot execute ' || split_part(c, '(', 1))
   from unnest(array[
     $$select public.increment_session_messages('a0000000-0000-4000-8000-000000000001')$$,
     $$select public.delete_old_messages('a0000000-0000-4000-8000-000000000001', 0)$$,
     $$select * from public.get_client_by_identifier('ann@example.com', 'email')$$,
     $$select public.get_client_plan('c0000000-0000-4000-8000-000000000001')$$]) c;
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select tests.act_as_user((select id from auth.users where email = 'dana@example.com'));
 select throws_ok(c, '42501', null, 'authenticated cannot execute ' || split_part(c, '(', 1))
   from unnest(array[
@@ -567,7 +526,7 @@ select throws_ok(c, '42501', null, 'authenticated cannot execute ' || split_part
     $$select public.delete_old_messages('a0000000-0000-4000-8000-000000000001', 0)$$,
     $$select * from public.get_client_by_identifier('ann@example.com', 'email')$$,
     $$select public.get_client_plan('c0000000-0000-4000-8000-000000000001')$$]) c;
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select is((select total_messages from public.user_sessions where id = 'a0000000-0000-4000-8000-000000000001'), 2,
   'the refused calls changed nothing (total_messages still 2)');
 

@@ -4,18 +4,6 @@
 begin;
 select plan(42);
 
--- pg_temp.error_of(sql): 'SQLSTATE: message' (and ' / detail' when there is one) of the error the
--- statement raises as the current role, or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text language plpgsql as $$
-declare
-  v_state text; v_message text; v_detail text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_detail = pg_exception_detail;
-  return v_state || ': ' || v_message || coalesce(' / ' || nullif(v_detail, ''), '');
-end $$;
 
 insert into public.user_sessions (id, phone_number, assigned_persona) values
   ('a2000000-0000-4000-8000-000000000001', '+15550100001', 'aldea');
@@ -37,7 +25,7 @@ select is_empty($$ select c.relname || '.' || a.attname from pg_attribute a join
                                        and k.conname = c.relname || '_' || a.attname || '_length_check') $$,
   'every text / jsonb column of the agent-session tables has a <table>_<column>_length_check');
 
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 select lives_ok($$ insert into public.messages (session_id, role, content)
                    values ('a2000000-0000-4000-8000-000000000001', 'user', repeat('é', 20000)) $$,
   'messages.content: 20000 characters are accepted');
@@ -117,7 +105,7 @@ select is((select updated_at from public.soul_memories where key = 'name' and se
 
 -- Should a policy ever open one of these tables to signed-in users, the server's columns stay the
 -- server's: shown by opening messages within this (rolled back) test.
-select tests.act_as_postgres();
+select tests.reset_authentication();
 grant insert, update, select on public.messages to authenticated;
 create policy "test only: authenticated writes messages" on public.messages for all to authenticated
   using (true) with check (true);
@@ -129,30 +117,30 @@ select is((select created_at from public.messages where id = 'e2000000-0000-4000
 update public.messages set created_at = '2000-01-01' where id = 'e2000000-0000-4000-8000-000000000002';
 select is((select created_at from public.messages where id = 'e2000000-0000-4000-8000-000000000002'), now(),
   '... and an authenticated update cannot change it');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 drop policy "test only: authenticated writes messages" on public.messages;
 revoke insert, update, select on public.messages from authenticated;
 
 
 -- 4. RPC errors: no caller text in messages (values in DETAIL) ------------------------------------------
-select tests.act_as_service();
-select is(pg_temp.error_of($$ select public.increment_session_messages('ffffffff-ffff-4fff-8fff-ffffffffffff') $$),
+select tests.authenticate_as_service_role();
+select is(tests.error_of($$ select public.increment_session_messages('ffffffff-ffff-4fff-8fff-ffffffffffff') $$, null, true),
   'PT404: user session not found / session_id was ffffffff-ffff-4fff-8fff-ffffffffffff',
   'increment_session_messages, unknown session: PT404, the id only in DETAIL');
-select is(pg_temp.error_of($$ select public.get_client_plan('ffffffff-ffff-4fff-8fff-ffffffffffff') $$),
+select is(tests.error_of($$ select public.get_client_plan('ffffffff-ffff-4fff-8fff-ffffffffffff') $$, null, true),
   'PT404: client not found / p_client_id was ffffffff-ffff-4fff-8fff-ffffffffffff',
   'get_client_plan, unknown client: PT404, the id only in DETAIL');
-select is(pg_temp.error_of($$ select public.delete_old_messages('a2000000-0000-4000-8000-000000000001', -987654) $$),
+select is(tests.error_of($$ select public.delete_old_messages('a2000000-0000-4000-8000-000000000001', -987654) $$, null, true),
   '22023: p_older_than_days must be a number of days >= 0 / p_older_than_days was -987654',
   'delete_old_messages, negative days: the number only in DETAIL');
-select is(pg_temp.error_of(format('select * from public.get_client_by_identifier(%L, %L)', 'ann@hardening.test',
-                                  E'fax\r\nX-Injected: yes')),
+select is(tests.error_of(format('select * from public.get_client_by_identifier(%L, %L)', 'ann@hardening.test',
+                                  E'fax\r\nX-Injected: yes'), null, true),
   $$22023: p_type must be 'email' or 'phone' / p_type was "fax\r\nX-Injected: yes"$$,
   'get_client_by_identifier, bad p_type: the message is fixed; the caller''s value, escaped, only in DETAIL');
-select is(pg_temp.error_of(format('select * from public.get_client_by_identifier(%L, %L)', 'x', repeat('t', 5000))),
+select is(tests.error_of(format('select * from public.get_client_by_identifier(%L, %L)', 'x', repeat('t', 5000)), null, true),
   $$22023: p_type must be 'email' or 'phone' / p_type was "$$ || repeat('t', 100) || '"',
   'a 5 KB p_type: the fixed message, and only its first 100 characters in DETAIL');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select is_empty($$ select p.oid::regprocedure::text from pg_proc p
                    where p.oid in ('public.increment_session_messages(uuid)'::regprocedure,
                                    'public.delete_old_messages(uuid, integer)'::regprocedure,
@@ -168,22 +156,22 @@ from unnest(array['public.increment_session_messages(uuid)', 'public.delete_old_
 
 -- 5. No existence oracle: without access, an existing and an unknown id get the same answer ---------------
 select tests.act_as_user(tests.create_user('eve@hardening.test'));
-select is(pg_temp.error_of($$ select public.increment_session_messages('a2000000-0000-4000-8000-000000000001') $$),
-          pg_temp.error_of($$ select public.increment_session_messages('ffffffff-ffff-4fff-8fff-ffffffffffff') $$),
+select is(tests.error_of($$ select public.increment_session_messages('a2000000-0000-4000-8000-000000000001') $$, null, true),
+          tests.error_of($$ select public.increment_session_messages('ffffffff-ffff-4fff-8fff-ffffffffffff') $$, null, true),
   'authenticated: increment_session_messages answers an existing and an unknown session alike');
-select is(pg_temp.error_of($$ select public.get_client_plan('c2000000-0000-4000-8000-000000000001') $$),
-          pg_temp.error_of($$ select public.get_client_plan('ffffffff-ffff-4fff-8fff-ffffffffffff') $$),
+select is(tests.error_of($$ select public.get_client_plan('c2000000-0000-4000-8000-000000000001') $$, null, true),
+          tests.error_of($$ select public.get_client_plan('ffffffff-ffff-4fff-8fff-ffffffffffff') $$, null, true),
   'authenticated: get_client_plan answers an existing and an unknown client alike');
-select ok(pg_temp.error_of($$ select public.get_client_plan('c2000000-0000-4000-8000-000000000001') $$) like '42501: %',
+select ok(tests.error_of($$ select public.get_client_plan('c2000000-0000-4000-8000-000000000001') $$, null, true) like '42501: %',
   '... namely 42501 (no EXECUTE)');
-select tests.act_as_anon();
-select is(pg_temp.error_of($$ select * from public.get_client_by_identifier('ann@hardening.test', 'email') $$),
-          pg_temp.error_of($$ select * from public.get_client_by_identifier('nobody@hardening.test', 'email') $$),
+select tests.clear_authentication();
+select is(tests.error_of($$ select * from public.get_client_by_identifier('ann@hardening.test', 'email') $$, null, true),
+          tests.error_of($$ select * from public.get_client_by_identifier('nobody@hardening.test', 'email') $$, null, true),
   'anon: get_client_by_identifier answers a known and an unknown email alike');
-select is(pg_temp.error_of($$ select public.delete_old_messages('a2000000-0000-4000-8000-000000000001', 0) $$),
-          pg_temp.error_of($$ select public.delete_old_messages('ffffffff-ffff-4fff-8fff-ffffffffffff', 0) $$),
+select is(tests.error_of($$ select public.delete_old_messages('a2000000-0000-4000-8000-000000000001', 0) $$, null, true),
+          tests.error_of($$ select public.delete_old_messages('ffffffff-ffff-4fff-8fff-ffffffffffff', 0) $$, null, true),
   'anon: delete_old_messages answers an existing and an unknown session alike');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select is((select count(*)::int from public.messages where session_id = 'a2000000-0000-4000-8000-000000000001'), 3,
   'nothing was deleted or counted by the refused calls');
 

@@ -2,11 +2,11 @@
 begin;
 select plan(16);
 
-select tests.create_user('fan@example.test') as fan \gset
-select tests.create_user('other-fan@example.test') as other \gset
+select tests.create_supabase_user('fan', 'fan@example.test') as fan \gset
+select tests.create_supabase_user('other', 'other-fan@example.test') as other \gset
 
 -- a like in "Lo-fi Chill", as the user, through RLS
-select tests.act_as_user(:'fan');
+select tests.authenticate_as('fan');
 insert into public.music_interactions (user_id, track_id, interaction_type, rl_reward, audio_features)
 values (:'fan', 't1', 'like', 1, '{"genre": "Lo-fi Chill", "energy": 0.3}');
 select results_eq(
@@ -33,7 +33,7 @@ select is((select count(*) from public.music_genre_preferences), 1::bigint,
   '...and create no preference row');
 
 -- recency: a like today outweighs a dislike from 60 days ago (two 30-day windows: weight 4 : 1)
-select tests.act_as_postgres();
+select tests.reset_authentication();
 insert into public.music_interactions (user_id, track_id, interaction_type, rl_reward, audio_features, created_at)
 values (:'fan', 'old', 'dislike', -1, '{"genre": "Pop Anthems"}', now() - interval '60 days'),
        (:'fan', 'new', 'like', 1, '{"genre": "Pop Anthems"}', now());
@@ -49,9 +49,9 @@ create temp table before_recompute as
   select genre, interaction_count, reward_sum, weighted_reward_sum, recency_weight_sum,
          average_reward, preference_score, last_interaction
   from public.music_genre_preferences where user_id = :'fan';
-select tests.act_as_user(:'fan');
+select tests.authenticate_as('fan');
 select is(public.recompute_genre_preferences(), 2::bigint, 'a user recomputes their own preferences (2 genres)');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select set_eq(
   $$ select genre, interaction_count, reward_sum, weighted_reward_sum, recency_weight_sum,
             average_reward, preference_score, last_interaction
@@ -70,21 +70,21 @@ select results_eq(
   'convo.genre_preference over the raw history equals the stored sums');
 
 -- who may recompute
-select tests.act_as_user(:'other');
+select tests.authenticate_as('other');
 select throws_ok(format('select public.recompute_genre_preferences(%L)', :'fan'), '42501', null,
   'a user may not recompute someone else''s preferences');
-select tests.act_as_anon();
+select tests.clear_authentication();
 select throws_ok('select public.recompute_genre_preferences()', '42501', null, 'anon may not recompute');
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 select is(public.recompute_genre_preferences(:'fan'), 2::bigint, 'the service role recomputes any user');
 select throws_ok('select public.recompute_genre_preferences()', '22023', null,
   'the service role must name the user');
 
 -- users still cannot write preferences themselves; the trigger function is not callable
-select tests.act_as_user(:'fan');
+select tests.authenticate_as('fan');
 select is_empty($$ update public.music_genre_preferences set preference_score = 1 returning 1 $$,
   'users cannot write preferences (no update policy: RLS filters every row; the trigger can)');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select ok(not has_function_privilege('authenticated', 'convo.fold_genre_preference()', 'execute'),
   'the trigger function is not executable by users');
 select ok((select prosecdef from pg_proc where oid = 'convo.fold_genre_preference()'::regprocedure),

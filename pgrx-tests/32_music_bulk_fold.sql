@@ -4,8 +4,8 @@
 begin;
 select plan(17);
 
-select tests.create_user('bulk-fan@example.test') as fan \gset
-select tests.create_user('bulk-other@example.test') as other \gset
+select tests.create_supabase_user('fan', 'bulk-fan@example.test') as fan \gset
+select tests.create_supabase_user('other', 'bulk-other@example.test') as other \gset
 
 -- the fold is one statement-level trigger; the row-level one is gone
 select results_eq(
@@ -16,7 +16,7 @@ select results_eq(
   'music_interactions has one fold trigger, FOR EACH STATEMENT');
 
 -- a bulk insert as the user (PostgREST's POST of an array is one INSERT … SELECT)
-select tests.act_as_user(:'fan');
+select tests.authenticate_as('fan');
 insert into public.music_interactions (user_id, track_id, interaction_type, rl_reward, audio_features)
 select :'fan', 't' || g, 'like', r, jsonb_build_object('genre', genre)
 from (values (1, 'Pop', 1.0), (2, 'Rock', -0.5), (3, 'Jazz', 0.25), (4, 'pop ', 0.5), (5, 'ROCK', 1),
@@ -27,14 +27,14 @@ select results_eq(
   'a bulk insert folds every row, grouped by normalised genre (no genre: no row)');
 
 -- what the statement trigger keeps equals a recompute, to the last digit
-select tests.act_as_postgres();
+select tests.reset_authentication();
 create temp table before_recompute as
   select genre, interaction_count, reward_sum, weighted_reward_sum, recency_weight_sum,
          average_reward, preference_score, last_interaction
   from public.music_genre_preferences where user_id = :'fan';
-select tests.act_as_user(:'fan');
+select tests.authenticate_as('fan');
 select is(public.recompute_genre_preferences(), 3::bigint, 'recompute rebuilds the three genres');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select set_eq(
   $$ select genre, interaction_count, reward_sum, weighted_reward_sum, recency_weight_sum,
             average_reward, preference_score, last_interaction
@@ -43,7 +43,7 @@ select set_eq(
   'the bulk fold equals the recompute exactly');
 
 -- a second bulk insert in the opposite order adds on top (sums are order-independent)
-select tests.act_as_user(:'fan');
+select tests.authenticate_as('fan');
 insert into public.music_interactions (user_id, track_id, interaction_type, rl_reward, audio_features)
 values (:'fan', 'u1', 'skip', -1, '{"genre": "jazz"}'), (:'fan', 'u2', 'play', 0, '{"genre": "pop"}');
 select results_eq(
@@ -57,7 +57,7 @@ values (:'fan', 'future', 'like', 1, '{"genre": "jazz"}', '2999-01-01');
 select ok((select created_at < now() + interval '1 minute' from public.music_interactions where track_id = 'future'),
   'a user''s created_at is the server''s time, not the one sent');
 -- the service role imports history with its real times
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 insert into public.music_interactions (user_id, track_id, interaction_type, rl_reward, audio_features, created_at)
 values (:'fan', 'old', 'like', 1, '{"genre": "jazz"}', '2021-06-01');
 select is((select created_at from public.music_interactions where track_id = 'old'), '2021-06-01'::timestamptz,
@@ -72,7 +72,7 @@ select results_eq(
 select throws_ok('select public.get_genre_preferences(2)', '22023', null,
   'service role without p_user_id: 22023');
 select ok(public.recompute_genre_preferences(:'fan') = 3, 'service role: recompute for the named user');
-select tests.act_as_user(:'fan');
+select tests.authenticate_as('fan');
 select results_eq(
   format('select genre from public.get_genre_preferences(3, %L)', :'fan'),
   'select genre from public.get_genre_preferences(3)',

@@ -8,68 +8,13 @@ begin;
 select plan(404);
 
 -- Helpers, rolled back with the test ----------------------------------------------------------
--- pg_temp.id(name): a user id kept in a transaction-local setting (readable from any role);
+-- tests.get_supabase_uid(name): a fixture user's id (sql/test_helpers.sql);
 -- pg_temp.s(n): session n's id; pg_temp.pid(who, n): who's participant row id in session n.
-create function pg_temp.id(p_name text) returns uuid language sql stable
-  as $$ select current_setting('t.' || p_name)::uuid $$;
 create function pg_temp.s(p_n int) returns uuid language sql immutable
   as $$ select ('5e551000-0000-4000-8000-00000000000' || p_n)::uuid $$;
 create function pg_temp.pid(p_who text, p_n int) returns bigint language sql stable
   as $$ select current_setting('t.pid_' || p_who || '_' || p_n)::bigint $$;
 
--- pg_temp.act(who): act as a fixture user, 'anon', 'service' or 'postgres' (PostgREST's way).
-create function pg_temp.act(p_who text) returns void language plpgsql as $$
-begin
-  case p_who
-    when 'anon' then perform tests.act_as_anon();
-    when 'service' then perform tests.act_as_service();
-    when 'postgres' then perform tests.act_as_postgres();
-    else perform tests.act_as_user(pg_temp.id(p_who));
-  end case;
-end $$;
--- pg_temp.n(who, query): how many rows the query returns for who.
-create function pg_temp.n(p_who text, p_sql text) returns bigint language plpgsql as $$
-declare n bigint;
-begin
-  perform pg_temp.act(p_who);
-  execute format('select count(*) from (%s) _', p_sql) into n;
-  perform tests.act_as_postgres();
-  return n;
-end $$;
--- pg_temp.val(who, query): the query's single value for who, as text.
-create function pg_temp.val(p_who text, p_sql text) returns text language plpgsql as $$
-declare v text;
-begin
-  perform pg_temp.act(p_who);
-  execute p_sql into v;
-  perform tests.act_as_postgres();
-  return v;
-end $$;
--- pg_temp.dml(who, statement): run it as who (it stays done); rows touched.
-create function pg_temp.dml(p_who text, p_sql text) returns bigint language plpgsql as $$
-declare n bigint;
-begin
-  perform pg_temp.act(p_who);
-  execute p_sql;
-  get diagnostics n = row_count;
-  perform tests.act_as_postgres();
-  return n;
-end $$;
--- pg_temp.try(who, statement): run it as who and undo it; rows it touched. Errors propagate,
--- so every cell of the matrix starts from the same fixtures.
-create function pg_temp.try(p_who text, p_sql text) returns bigint language plpgsql as $$
-declare n bigint;
-begin
-  begin
-    perform pg_temp.act(p_who);
-    execute p_sql;
-    get diagnostics n = row_count;
-    raise exception using errcode = 'ZZ999';
-  exception when sqlstate 'ZZ999' then
-    null;
-  end;
-  return n;
-end $$;
 -- An INSERT of a message: session n, through participant row p_pid, as author p_author.
 create function pg_temp.msg(p_n int, p_pid bigint, p_author uuid, p_type text default 'user_typed_message')
 returns text language sql stable as $$
@@ -81,53 +26,53 @@ $$;
 -- s1: Hana's session in progress (mediated_discussion): Pat (accepted), Olga (accepted observer),
 --     Ivy (pending), Dan (declined). s2: Hana's completed session (private_coaching): Pat, Quinn,
 --     Rae, Uma (accepted). s3: Sam's own session in progress, Sam alone.
-select set_config('t.' || u, tests.create_user(u || '@med.test', n)::text, true)
+select tests.create_supabase_user(u, u || '@med.test', metadata => jsonb_build_object('full_name', n))
 from (values ('host', 'Hana Host'), ('part', 'Pat Participant'), ('obs', 'Olga Observer'),
              ('invitee', 'Ivy Invitee'), ('declined', 'Dan Declined'), ('stranger', 'Sam Stranger'),
              ('p3', 'Quinn Three'), ('p4', 'Rae Four'), ('p5', 'Uma Five')) v(u, n);
 update public.profiles set avatar_url = 'https://cdn.example/hana.png',
   preferred_communication_style = '{"pace": "slow"}', personality_llm_context = '{"secret": true}'
-where id = pg_temp.id('host');
+where id = tests.get_supabase_uid('host');
 
 insert into public.sessions (id, host_id, title, session_type, status) values
-  (pg_temp.s(1), pg_temp.id('host'), 'Roommate dispute', 'mediated_discussion', 'in_progress'),
-  (pg_temp.s(2), pg_temp.id('host'), 'Budget talk', 'private_coaching', 'completed'),
-  (pg_temp.s(3), pg_temp.id('stranger'), 'Sam''s own', 'problem_solving', 'in_progress');
+  (pg_temp.s(1), tests.get_supabase_uid('host'), 'Roommate dispute', 'mediated_discussion', 'in_progress'),
+  (pg_temp.s(2), tests.get_supabase_uid('host'), 'Budget talk', 'private_coaching', 'completed'),
+  (pg_temp.s(3), tests.get_supabase_uid('stranger'), 'Sam''s own', 'problem_solving', 'in_progress');
 insert into public.session_participants (session_id, profile_id, role, invitation_status) values
-  (pg_temp.s(1), pg_temp.id('part'), 'participant', 'accepted'),
-  (pg_temp.s(1), pg_temp.id('obs'), 'observer', 'accepted'),
-  (pg_temp.s(1), pg_temp.id('invitee'), 'participant', 'pending'),
-  (pg_temp.s(1), pg_temp.id('declined'), 'participant', 'declined'),
-  (pg_temp.s(2), pg_temp.id('part'), 'participant', 'accepted'),
-  (pg_temp.s(2), pg_temp.id('p3'), 'participant', 'accepted'),
-  (pg_temp.s(2), pg_temp.id('p4'), 'participant', 'accepted'),
-  (pg_temp.s(2), pg_temp.id('p5'), 'participant', 'accepted');
+  (pg_temp.s(1), tests.get_supabase_uid('part'), 'participant', 'accepted'),
+  (pg_temp.s(1), tests.get_supabase_uid('obs'), 'observer', 'accepted'),
+  (pg_temp.s(1), tests.get_supabase_uid('invitee'), 'participant', 'pending'),
+  (pg_temp.s(1), tests.get_supabase_uid('declined'), 'participant', 'declined'),
+  (pg_temp.s(2), tests.get_supabase_uid('part'), 'participant', 'accepted'),
+  (pg_temp.s(2), tests.get_supabase_uid('p3'), 'participant', 'accepted'),
+  (pg_temp.s(2), tests.get_supabase_uid('p4'), 'participant', 'accepted'),
+  (pg_temp.s(2), tests.get_supabase_uid('p5'), 'participant', 'accepted');
 select set_config('t.pid_' || u.name || '_' || right(sp.session_id::text, 1), sp.id::text, true)
 from public.session_participants sp
 join (values ('host'), ('part'), ('obs'), ('invitee'), ('declined'), ('stranger'), ('p3'), ('p4'), ('p5')) u(name)
-  on sp.profile_id = pg_temp.id(u.name);
+  on sp.profile_id = tests.get_supabase_uid(u.name);
 
 insert into public.session_messages (session_id, session_participant_id, profile_id, message_type, content, "timestamp") values
-  (pg_temp.s(1), pg_temp.pid('host', 1), pg_temp.id('host'), 'speech_transcript', 'Welcome, both of you', now() - interval '2 minutes'),
-  (pg_temp.s(1), pg_temp.pid('part', 1), pg_temp.id('part'), 'user_typed_message', 'Thanks for having me', now() - interval '1 minute'),
-  (pg_temp.s(2), pg_temp.pid('part', 2), pg_temp.id('part'), 'speech_transcript', 'Last week''s words', now() - interval '7 days'),
-  (pg_temp.s(3), pg_temp.pid('stranger', 3), pg_temp.id('stranger'), 'speech_transcript', 'Sam alone', now());
+  (pg_temp.s(1), pg_temp.pid('host', 1), tests.get_supabase_uid('host'), 'speech_transcript', 'Welcome, both of you', now() - interval '2 minutes'),
+  (pg_temp.s(1), pg_temp.pid('part', 1), tests.get_supabase_uid('part'), 'user_typed_message', 'Thanks for having me', now() - interval '1 minute'),
+  (pg_temp.s(2), pg_temp.pid('part', 2), tests.get_supabase_uid('part'), 'speech_transcript', 'Last week''s words', now() - interval '7 days'),
+  (pg_temp.s(3), pg_temp.pid('stranger', 3), tests.get_supabase_uid('stranger'), 'speech_transcript', 'Sam alone', now());
 insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path) values
-  (pg_temp.s(1), pg_temp.id('host'), 'agenda.pdf', 'host/s1/agenda.pdf'),
-  (pg_temp.s(2), pg_temp.id('host'), 'budget.xlsx', 'host/s2/budget.xlsx'),
-  (pg_temp.s(3), pg_temp.id('stranger'), 'notes.txt', 'sam/s3/notes.txt');
+  (pg_temp.s(1), tests.get_supabase_uid('host'), 'agenda.pdf', 'host/s1/agenda.pdf'),
+  (pg_temp.s(2), tests.get_supabase_uid('host'), 'budget.xlsx', 'host/s2/budget.xlsx'),
+  (pg_temp.s(3), tests.get_supabase_uid('stranger'), 'notes.txt', 'sam/s3/notes.txt');
 insert into public.growth_insights (profile_id, session_id, insight_type, insight_data) values
-  (pg_temp.id('part'), pg_temp.s(1), 'clarity_score', '{"score": 4.5}'),
-  (pg_temp.id('host'), null, 'sentiment_trend', '{"trend": "up"}');
+  (tests.get_supabase_uid('part'), pg_temp.s(1), 'clarity_score', '{"score": 4.5}'),
+  (tests.get_supabase_uid('host'), null, 'sentiment_trend', '{"trend": "up"}');
 insert into public.achievements (profile_id, badge_id) values
-  (pg_temp.id('part'), 'active_listener_bronze'), (pg_temp.id('host'), 'clarity_champion_1');
+  (tests.get_supabase_uid('part'), 'active_listener_bronze'), (tests.get_supabase_uid('host'), 'clarity_champion_1');
 -- Two evaluations shared with the host in s2, one not shared.
 insert into public.session_evaluations (session_id, evaluator_profile_id, rating_overall_satisfaction,
   rating_clarity_goals, rating_fairness_balance, rating_alex_helpfulness,
   feedback_worked_well, feedback_could_improve, feedback_alex_specific, share_with_host) values
-  (pg_temp.s(2), pg_temp.id('part'), 5, 4, 5, 3, 'Zero interruptions', 'More time', null, true),
-  (pg_temp.s(2), pg_temp.id('p3'), 4, 4, 3, null, 'Alex kept us on track', '  ', 'Alex spoke too fast', true),
-  (pg_temp.s(2), pg_temp.id('p5'), 1, 1, 1, 1, 'UMA''S PRIVATE TEXT', 'UMA''S PRIVATE TEXT', 'UMA''S PRIVATE TEXT', false);
+  (pg_temp.s(2), tests.get_supabase_uid('part'), 5, 4, 5, 3, 'Zero interruptions', 'More time', null, true),
+  (pg_temp.s(2), tests.get_supabase_uid('p3'), 4, 4, 3, null, 'Alex kept us on track', '  ', 'Alex spoke too fast', true),
+  (pg_temp.s(2), tests.get_supabase_uid('p5'), 1, 1, 1, 1, 'UMA''S PRIVATE TEXT', 'UMA''S PRIVATE TEXT', 'UMA''S PRIVATE TEXT', false);
 
 
 -- Schema -----------------------------------------------------------------------------------------
@@ -228,85 +173,85 @@ from unnest(array['session_messages', 'session_participants']) t;
 -- CHECK constraints: the enumerated columns take only their documented values.
 select throws_ok(format($$ update public.sessions set status = 'paused' where id = %L $$, pg_temp.s(1)),
   '23514', null, 'session status outside scheduled|in_progress|completed|cancelled is refused');
-select is(pg_temp.try('postgres', format('update public.sessions set status = %L where id = %L', st, pg_temp.s(1))), 1::bigint,
+select is(tests.would_affect(format('update public.sessions set status = %L where id = %L', st, pg_temp.s(1)), 'postgres'), 1::bigint,
           '... status ' || st || ' is accepted')
 from unnest(array['scheduled', 'in_progress', 'completed', 'cancelled']) st;
 select throws_ok(format($$ insert into public.session_participants (session_id, profile_id, role) values (%L, %L, 'moderator') $$,
-  pg_temp.s(3), pg_temp.id('part')), '23514', null, 'participant role outside host|participant|observer is refused');
+  pg_temp.s(3), tests.get_supabase_uid('part')), '23514', null, 'participant role outside host|participant|observer is refused');
 select throws_ok(format($$ insert into public.session_participants (session_id, profile_id, invitation_status) values (%L, %L, 'maybe') $$,
-  pg_temp.s(3), pg_temp.id('part')), '23514', null, 'invitation_status outside pending|accepted|declined is refused');
+  pg_temp.s(3), tests.get_supabase_uid('part')), '23514', null, 'invitation_status outside pending|accepted|declined is refused');
 select throws_ok(format($$ update public.session_participants set invitation_status = 'declined' where id = %s $$,
   pg_temp.pid('host', 1)), '23514', null, 'the host''s participant row stays accepted');
 select throws_ok(format($$ update public.session_participants set role = 'host' where id = %s $$, pg_temp.pid('part', 1)),
   '23505', null, 'a session has one host row');
 select throws_ok(pg_temp.msg(1, null, null, 'emoji_reaction'), '23514', null, 'message_type outside the documented ones is refused');
-select is(pg_temp.try('postgres', format($$ insert into public.session_messages (session_id, message_type, content)
+select is(tests.would_affect(format($$ insert into public.session_messages (session_id, message_type, content)
                                             select %L, t, 'x' from unnest(array['speech_transcript', 'user_typed_message',
-                                            'alex_guidance', 'poll_created', 'system']) t $$, pg_temp.s(1))), 5::bigint,
+                                            'alex_guidance', 'poll_created', 'system']) t $$, pg_temp.s(1)), 'postgres'), 5::bigint,
   '... and the seed''s four types plus system are accepted');
 select throws_ok(format($$ insert into public.session_evaluations (session_id, evaluator_profile_id, %I) values (%L, %L, %s) $$,
-  c, pg_temp.s(1), pg_temp.id('obs'), v), '23514', null, c || ' = ' || v || ' is refused')
+  c, pg_temp.s(1), tests.get_supabase_uid('obs'), v), '23514', null, c || ' = ' || v || ' is refused')
 from (values ('rating_overall_satisfaction', 0), ('rating_clarity_goals', 6), ('rating_fairness_balance', -1),
              ('rating_alex_helpfulness', 10)) x(c, v);
-select is(pg_temp.try('postgres', format($$ insert into public.session_evaluations (session_id, evaluator_profile_id,
+select is(tests.would_affect(format($$ insert into public.session_evaluations (session_id, evaluator_profile_id,
   rating_overall_satisfaction, rating_clarity_goals, rating_fairness_balance, rating_alex_helpfulness) values (%L, %L, 1, 5, 1, 5) $$,
-  pg_temp.s(1), pg_temp.id('obs'))), 1::bigint, '... ratings 1 and 5 are accepted');
+  pg_temp.s(1), tests.get_supabase_uid('obs')), 'postgres'), 1::bigint, '... ratings 1 and 5 are accepted');
 select throws_ok(format($$ update public.sessions set goals = '{"a": 1}' where id = %L $$, pg_temp.s(1)), '23514', null,
   'sessions.goals must be a JSON array');
 -- The composite key keeps a message's participant row, session and author consistent.
-select throws_ok(pg_temp.msg(1, pg_temp.pid('part', 2), pg_temp.id('part')), '23503', null,
+select throws_ok(pg_temp.msg(1, pg_temp.pid('part', 2), tests.get_supabase_uid('part')), '23503', null,
   'a message cannot point at the author''s participant row of another session (even as service role)');
-select throws_ok(pg_temp.msg(1, pg_temp.pid('host', 1), pg_temp.id('part')), '23503', null,
+select throws_ok(pg_temp.msg(1, pg_temp.pid('host', 1), tests.get_supabase_uid('part')), '23503', null,
   'a message cannot point at someone else''s participant row');
 
 
 -- Triggers ---------------------------------------------------------------------------------------
 select results_eq(
   format($$ select role, invitation_status, joined_at is not null from public.session_participants
-            where session_id = %L and profile_id = %L $$, pg_temp.s(1), pg_temp.id('host')),
+            where session_id = %L and profile_id = %L $$, pg_temp.s(1), tests.get_supabase_uid('host')),
   $$ values ('host', 'accepted', true) $$,
   'creating a session made its host an accepted participant with role host, joined_at set');
-select is(pg_temp.val('part', $$
+select is(tests.value_of($$
   with s as (insert into public.sessions (host_id, title) values ((select auth.uid()), 'Pat''s new one') returning id)
-  select (select count(*) from s)::text $$), '1', 'a user creates a session as its host (INSERT ... RETURNING, as supabase-js does)');
+  select (select count(*) from s)::text $$, 'part'), '1', 'a user creates a session as its host (INSERT ... RETURNING, as supabase-js does)');
 select results_eq(
   $$ select sp.role, sp.invitation_status, sp.joined_at = now() from public.session_participants sp
      join public.sessions s on s.id = sp.session_id where s.title = 'Pat''s new one' $$,
   $$ values ('host', 'accepted', true) $$, '... and in the same transaction became its host participant');
-select is(pg_temp.n('part', $$ select from public.session_participants sp join public.sessions s on s.id = sp.session_id
-                               where s.title = 'Pat''s new one' $$), 1::bigint, '... which they read back under RLS');
+select is(tests.row_count($$ select from public.session_participants sp join public.sessions s on s.id = sp.session_id
+                               where s.title = 'Pat''s new one' $$, 'part'), 1::bigint, '... which they read back under RLS');
 select is_definer('convo', 'sessions_add_host', '{}'::name[], 'convo.sessions_add_host() is SECURITY DEFINER');
 select ok(not has_function_privilege('authenticated', 'convo.sessions_add_host()', 'execute')
           and not has_function_privilege('anon', 'convo.session_participants_stamp()', 'execute')
           and not has_function_privilege('authenticated', 'convo.session_messages_mark_edited()', 'execute'),
   'the trigger functions are not executable by the API roles');
 -- host_id changes only through the service role; the host row follows.
-select is(pg_temp.try('service', format($$ update public.sessions set host_id = %L where id = %L;
+select is(tests.would_affect(format($$ update public.sessions set host_id = %L where id = %L;
     select 1 where (select array_agg(profile_id::text || ':' || role order by role) from public.session_participants
                     where session_id = %L and profile_id in (%L, %L)) = array[%L, %L] $$,
-    pg_temp.id('part'), pg_temp.s(1), pg_temp.s(1), pg_temp.id('host'), pg_temp.id('part'),
-    pg_temp.id('part') || ':host', pg_temp.id('host') || ':participant')), 1::bigint,
+    tests.get_supabase_uid('part'), pg_temp.s(1), pg_temp.s(1), tests.get_supabase_uid('host'), tests.get_supabase_uid('part'),
+    tests.get_supabase_uid('part') || ':host', tests.get_supabase_uid('host') || ':participant'), 'service_role'), 1::bigint,
   'service role moves a session to another host: the new host gets the host row, the old one becomes a participant');
 
 -- sign-off and joined_at are stamped by the database.
-select is(pg_temp.dml('part', format($$ update public.session_participants set signed_off_summary = true,
-                                        sign_off_timestamp = '2000-01-01' where id = %s $$, pg_temp.pid('part', 2))), 1::bigint,
+select is(tests.affected(format($$ update public.session_participants set signed_off_summary = true,
+                                        sign_off_timestamp = '2000-01-01' where id = %s $$, pg_temp.pid('part', 2)), 'part'), 1::bigint,
   'a participant signs off the summary');
 select is((select sign_off_timestamp from public.session_participants where id = pg_temp.pid('part', 2)), now(),
   '... sign_off_timestamp is set by the database (now(), not the value sent)');
-select is(pg_temp.dml('part', format($$ update public.session_participants set perspective_text = 'later edit',
-                                        sign_off_timestamp = now() + interval '1 day' where id = %s $$, pg_temp.pid('part', 2))), 1::bigint,
+select is(tests.affected(format($$ update public.session_participants set perspective_text = 'later edit',
+                                        sign_off_timestamp = now() + interval '1 day' where id = %s $$, pg_temp.pid('part', 2)), 'part'), 1::bigint,
   'a later update of the signed-off row');
 select is((select sign_off_timestamp from public.session_participants where id = pg_temp.pid('part', 2)), now(),
   '... keeps the original sign-off time');
-select is(pg_temp.dml('part', format($$ update public.session_participants set signed_off_summary = false where id = %s $$,
-                                     pg_temp.pid('part', 2))), 1::bigint, 'withdrawing the sign-off');
+select is(tests.affected(format($$ update public.session_participants set signed_off_summary = false where id = %s $$,
+                                     pg_temp.pid('part', 2)), 'part'), 1::bigint, 'withdrawing the sign-off');
 select is((select sign_off_timestamp from public.session_participants where id = pg_temp.pid('part', 2)), null,
   '... clears sign_off_timestamp');
-select is(pg_temp.try('invitee', format($$ update public.session_participants set invitation_status = 'accepted'
+select is(tests.would_affect(format($$ update public.session_participants set invitation_status = 'accepted'
     where id = %s and joined_at is null;
     select 1 from public.session_participants where id = %s and joined_at = now() $$,
-    pg_temp.pid('invitee', 1), pg_temp.pid('invitee', 1))), 1::bigint,
+    pg_temp.pid('invitee', 1), pg_temp.pid('invitee', 1)), 'invitee'), 1::bigint,
   'accepting an invitation sets joined_at');
 
 
@@ -353,127 +298,127 @@ from unnest(array['convo.is_session_participant(uuid, uuid)', 'convo.is_session_
 
 
 -- The access checks, as each role sees them --------------------------------------------------------
-select is(pg_temp.val(w, format('select convo.is_session_participant(%L)', pg_temp.s(1))), e,
+select is(tests.value_of(format('select convo.is_session_participant(%L)', pg_temp.s(1)), w), e,
           'convo.is_session_participant(s1) as ' || w || ': ' || e)
 from (values ('host', 'true'), ('part', 'true'), ('obs', 'true'), ('invitee', 'false'), ('declined', 'false'),
              ('stranger', 'false')) v(w, e);
-select is(pg_temp.val(w, format('select convo.is_session_host(%L)', pg_temp.s(1))), e,
+select is(tests.value_of(format('select convo.is_session_host(%L)', pg_temp.s(1)), w), e,
           'convo.is_session_host(s1) as ' || w || ': ' || e)
 from (values ('host', 'true'), ('part', 'false'), ('stranger', 'false')) v(w, e);
-select is(pg_temp.val('invitee', 'select array_agg(x)::text from convo.my_invited_session_ids() x'), '{' || pg_temp.s(1) || '}',
+select is(tests.value_of('select array_agg(x)::text from convo.my_invited_session_ids() x', 'invitee'), '{' || pg_temp.s(1) || '}',
   'convo.my_invited_session_ids() as the invitee: s1');
 
 
 -- RLS matrix: sessions ------------------------------------------------------------------------------
-select is(pg_temp.n(w, format('select from public.sessions where id = %L', pg_temp.s(1))), e,
+select is(tests.row_count(format('select from public.sessions where id = %L', pg_temp.s(1)), w), e,
           'sessions select s1 as ' || w || ': ' || e || ' row')
-from (values ('host', 1::bigint), ('part', 1), ('obs', 1), ('invitee', 1), ('declined', 0), ('stranger', 0), ('service', 1)) v(w, e);
-select is(pg_temp.n(w, format('select from public.sessions where id = any (%L::uuid[])', array[pg_temp.s(1), pg_temp.s(2), pg_temp.s(3)])), e,
+from (values ('host', 1::bigint), ('part', 1), ('obs', 1), ('invitee', 1), ('declined', 0), ('stranger', 0), ('service_role', 1)) v(w, e);
+select is(tests.row_count(format('select from public.sessions where id = any (%L::uuid[])', array[pg_temp.s(1), pg_temp.s(2), pg_temp.s(3)]), w), e,
           'sessions: ' || w || ' sees ' || e || ' of the three fixture sessions')
-from (values ('host', 2::bigint), ('part', 2), ('p3', 1), ('invitee', 1), ('declined', 0), ('stranger', 1), ('service', 3)) v(w, e);
-select throws_ok($$ select pg_temp.n('anon', 'select from public.sessions') $$, '42501', null, 'sessions select as anon: 42501');
+from (values ('host', 2::bigint), ('part', 2), ('p3', 1), ('invitee', 1), ('declined', 0), ('stranger', 1), ('service_role', 3)) v(w, e);
+select throws_ok($$ select tests.row_count('select from public.sessions', 'anon') $$, '42501', null, 'sessions select as anon: 42501');
 
-select is(pg_temp.try(w, format($$ insert into public.sessions (host_id, title) values (%L, 'mine') $$, pg_temp.id(w))),
+select is(tests.would_affect(format($$ insert into public.sessions (host_id, title) values (%L, 'mine') $$, tests.get_supabase_uid(w)), w),
           1::bigint, 'sessions insert as ' || w || ', host_id = self: allowed')
 from unnest(array['host', 'part', 'invitee', 'stranger']) w;
-select throws_ok(format($$ select pg_temp.try(%L, $q$ insert into public.sessions (host_id, title) values (%L, 'theirs') $q$) $$,
-                        w, pg_temp.id('host')), '42501', null, 'sessions insert as ' || w || ' with someone else as host: 42501')
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ insert into public.sessions (host_id, title) values (%L, 'theirs') $q$) $$,
+                        w, tests.get_supabase_uid('host')), '42501', null, 'sessions insert as ' || w || ' with someone else as host: 42501')
 from unnest(array['part', 'stranger']) w;
-select throws_ok(format($$ select pg_temp.try('part', $q$ insert into public.sessions (host_id, title, ai_synthesis_summary)
-                           values (%L, 't', 'forged') $q$) $$, pg_temp.id('part')), '42501', null,
+select throws_ok(format($$ select tests.would_affect($q$ insert into public.sessions (host_id, title, ai_synthesis_summary)
+                           values (%L, 't', 'forged') $q$, 'part') $$, tests.get_supabase_uid('part')), '42501', null,
   'sessions insert: a user cannot write the AI''s columns');
-select throws_ok(format($$ select pg_temp.try('anon', $q$ insert into public.sessions (host_id, title) values (%L, 'x') $q$) $$,
-                        pg_temp.id('host')), '42501', null, 'sessions insert as anon: 42501');
-select is(pg_temp.try('service', format($$ insert into public.sessions (host_id, title) values (%L, 'by backend') $$,
-                                        pg_temp.id('part'))), 1::bigint, 'sessions insert as service_role: allowed for any host');
+select throws_ok(format($$ select tests.would_affect($q$ insert into public.sessions (host_id, title) values (%L, 'x') $q$, 'anon') $$,
+                        tests.get_supabase_uid('host')), '42501', null, 'sessions insert as anon: 42501');
+select is(tests.would_affect(format($$ insert into public.sessions (host_id, title) values (%L, 'by backend') $$,
+                                        tests.get_supabase_uid('part')), 'service_role'), 1::bigint, 'sessions insert as service_role: allowed for any host');
 
-select is(pg_temp.try(w, format($$ update public.sessions set title = 'renamed', status = 'completed' where id = %L $$, pg_temp.s(1))),
+select is(tests.would_affect(format($$ update public.sessions set title = 'renamed', status = 'completed' where id = %L $$, pg_temp.s(1)), w),
           e, 'sessions update s1 as ' || w || ': ' || e || ' row')
-from (values ('host', 1::bigint), ('part', 0), ('obs', 0), ('invitee', 0), ('declined', 0), ('stranger', 0), ('service', 1)) v(w, e);
-select throws_ok(format($$ select pg_temp.try('host', $q$ update public.sessions set host_id = %L where id = %L $q$) $$,
-                        pg_temp.id('part'), pg_temp.s(1)), '42501', null, 'the host cannot hand the session to someone else');
-select throws_ok(format($$ select pg_temp.try('host', $q$ update public.sessions set final_summary_pdf_url = 'x' where id = %L $q$) $$,
+from (values ('host', 1::bigint), ('part', 0), ('obs', 0), ('invitee', 0), ('declined', 0), ('stranger', 0), ('service_role', 1)) v(w, e);
+select throws_ok(format($$ select tests.would_affect($q$ update public.sessions set host_id = %L where id = %L $q$, 'host') $$,
+                        tests.get_supabase_uid('part'), pg_temp.s(1)), '42501', null, 'the host cannot hand the session to someone else');
+select throws_ok(format($$ select tests.would_affect($q$ update public.sessions set final_summary_pdf_url = 'x' where id = %L $q$, 'host') $$,
                         pg_temp.s(1)), '42501', null, 'the host cannot write the backend''s columns');
 select ok(with_check ~ 'host_id = \( SELECT auth\.uid\(\)', 'the update policy''s WITH CHECK keeps host_id = the caller')
 from pg_policies where tablename = 'sessions' and cmd = 'UPDATE';
-select throws_ok(format($$ select pg_temp.try('anon', $q$ update public.sessions set title = 'x' where id = %L $q$) $$, pg_temp.s(1)),
+select throws_ok(format($$ select tests.would_affect($q$ update public.sessions set title = 'x' where id = %L $q$, 'anon') $$, pg_temp.s(1)),
   '42501', null, 'sessions update as anon: 42501');
 
-select throws_ok(format($$ select pg_temp.try(%L, $q$ delete from public.sessions where id = %L $q$) $$, w, pg_temp.s(1)),
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ delete from public.sessions where id = %L $q$) $$, w, pg_temp.s(1)),
                  '42501', null, 'sessions delete as ' || w || ': 42501 (nobody but service_role)')
 from unnest(array['host', 'part', 'stranger', 'anon']) w;
-select is(pg_temp.try('service', format('delete from public.sessions where id = %L', pg_temp.s(1))), 1::bigint,
+select is(tests.would_affect(format('delete from public.sessions where id = %L', pg_temp.s(1)), 'service_role'), 1::bigint,
   'sessions delete as service_role: allowed');
 
 
 -- RLS matrix: session_participants ------------------------------------------------------------------
-select is(pg_temp.n(w, format('select from public.session_participants where session_id = %L', pg_temp.s(1))), e,
+select is(tests.row_count(format('select from public.session_participants where session_id = %L', pg_temp.s(1)), w), e,
           'session_participants select s1 as ' || w || ': ' || e || ' rows')
-from (values ('host', 5::bigint), ('part', 5), ('obs', 5), ('invitee', 1), ('declined', 1), ('stranger', 0), ('service', 5)) v(w, e);
-select is(pg_temp.val(w, format('select profile_id::text from public.session_participants where session_id = %L', pg_temp.s(1))),
-          pg_temp.id(w)::text, 'session_participants: the ' || w || ' sees only their own row')
+from (values ('host', 5::bigint), ('part', 5), ('obs', 5), ('invitee', 1), ('declined', 1), ('stranger', 0), ('service_role', 5)) v(w, e);
+select is(tests.value_of(format('select profile_id::text from public.session_participants where session_id = %L', pg_temp.s(1)), w),
+          tests.get_supabase_uid(w)::text, 'session_participants: the ' || w || ' sees only their own row')
 from unnest(array['invitee', 'declined']) w;
-select throws_ok($$ select pg_temp.n('anon', 'select from public.session_participants') $$, '42501', null,
+select throws_ok($$ select tests.row_count('select from public.session_participants', 'anon') $$, '42501', null,
   'session_participants select as anon: 42501');
 
-select is(pg_temp.try('host', format($$ insert into public.session_participants (session_id, profile_id, role) values (%L, %L, 'observer') $$,
-                                     pg_temp.s(1), pg_temp.id('stranger'))), 1::bigint, 'the host invites someone into their session');
-select is(pg_temp.try('host', format($$ insert into public.session_participants (session_id, profile_id) values (%L, %L);
+select is(tests.would_affect(format($$ insert into public.session_participants (session_id, profile_id, role) values (%L, %L, 'observer') $$,
+                                     pg_temp.s(1), tests.get_supabase_uid('stranger')), 'host'), 1::bigint, 'the host invites someone into their session');
+select is(tests.would_affect(format($$ insert into public.session_participants (session_id, profile_id) values (%L, %L);
     select 1 from public.session_participants where session_id = %L and profile_id = %L and invitation_status = 'pending'
-      and role = 'participant' $$, pg_temp.s(1), pg_temp.id('p3'), pg_temp.s(1), pg_temp.id('p3'))), 1::bigint,
+      and role = 'participant' $$, pg_temp.s(1), tests.get_supabase_uid('p3'), pg_temp.s(1), tests.get_supabase_uid('p3')), 'host'), 1::bigint,
   '... the invitation starts pending, as a participant');
-select throws_ok(format($$ select pg_temp.try('host', $q$ insert into public.session_participants (session_id, profile_id, role)
-                           values (%L, %L, 'host') $q$) $$, pg_temp.s(1), pg_temp.id('stranger')), '42501', null,
+select throws_ok(format($$ select tests.would_affect($q$ insert into public.session_participants (session_id, profile_id, role)
+                           values (%L, %L, 'host') $q$, 'host') $$, pg_temp.s(1), tests.get_supabase_uid('stranger')), '42501', null,
   'the host cannot invite someone as host');
-select throws_ok(format($$ select pg_temp.try('host', $q$ insert into public.session_participants (session_id, profile_id, invitation_status)
-                           values (%L, %L, 'accepted') $q$) $$, pg_temp.s(1), pg_temp.id('stranger')), '42501', null,
+select throws_ok(format($$ select tests.would_affect($q$ insert into public.session_participants (session_id, profile_id, invitation_status)
+                           values (%L, %L, 'accepted') $q$, 'host') $$, pg_temp.s(1), tests.get_supabase_uid('stranger')), '42501', null,
   'the host cannot accept on the invitee''s behalf');
-select throws_ok(format($$ select pg_temp.try(%L, $q$ insert into public.session_participants (session_id, profile_id) values (%L, %L) $q$) $$,
-                        w, pg_temp.s(1), pg_temp.id(t)), '42501', null,
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ insert into public.session_participants (session_id, profile_id) values (%L, %L) $q$) $$,
+                        w, pg_temp.s(1), tests.get_supabase_uid(t)), '42501', null,
                  'session_participants insert into s1 as ' || w || ' (' || t || '): 42501')
 from (values ('part', 'p3'), ('obs', 'p3'), ('invitee', 'p3'), ('declined', 'p3'), ('stranger', 'stranger'), ('anon', 'p3')) v(w, t);
-select throws_ok(format($$ select pg_temp.try('host', $q$ insert into public.session_participants (session_id, profile_id) values (%L, %L) $q$) $$,
-                        pg_temp.s(3), pg_temp.id('host')), '42501', null, 'the host cannot invite themselves into a session they do not host');
-select is(pg_temp.try('service', format($$ insert into public.session_participants (session_id, profile_id, invitation_status)
-                                           values (%L, %L, 'accepted') $$, pg_temp.s(1), pg_temp.id('stranger'))), 1::bigint,
+select throws_ok(format($$ select tests.would_affect($q$ insert into public.session_participants (session_id, profile_id) values (%L, %L) $q$, 'host') $$,
+                        pg_temp.s(3), tests.get_supabase_uid('host')), '42501', null, 'the host cannot invite themselves into a session they do not host');
+select is(tests.would_affect(format($$ insert into public.session_participants (session_id, profile_id, invitation_status)
+                                           values (%L, %L, 'accepted') $$, pg_temp.s(1), tests.get_supabase_uid('stranger')), 'service_role'), 1::bigint,
   'session_participants insert as service_role: allowed');
 
-select is(pg_temp.try(w, format($$ update public.session_participants set invitation_status = %L where id = %s $$,
-                                s, pg_temp.pid(w, 1))), 1::bigint, w || ' updates their own invitation_status to ' || s)
+select is(tests.would_affect(format($$ update public.session_participants set invitation_status = %L where id = %s $$,
+                                s, pg_temp.pid(w, 1)), w), 1::bigint, w || ' updates their own invitation_status to ' || s)
 from (values ('invitee', 'accepted'), ('invitee', 'declined'), ('part', 'declined')) v(w, s);
 -- Declining is final until the host invites again (20261123040000_mediation_clients; issue 11 #6).
-select throws_ok(format($$ select pg_temp.try('declined', $q$ update public.session_participants set invitation_status = 'accepted'
-                           where id = %s $q$) $$, pg_temp.pid('declined', 1)), '42501', null,
+select throws_ok(format($$ select tests.would_affect($q$ update public.session_participants set invitation_status = 'accepted'
+                           where id = %s $q$, 'declined') $$, pg_temp.pid('declined', 1)), '42501', null,
   'declined cannot accept their own invitation again (42501)');
-select is(pg_temp.try('invitee', format($$ update public.session_participants set perspective_text = 'my view', joined_at = now(),
+select is(tests.would_affect(format($$ update public.session_participants set perspective_text = 'my view', joined_at = now(),
                                            signed_off_summary = true, sign_off_timestamp = now() where id = %s $$,
-                                        pg_temp.pid('invitee', 1))), 1::bigint,
+                                        pg_temp.pid('invitee', 1)), 'invitee'), 1::bigint,
   'the invitee updates their own perspective_text, joined_at and sign-off fields');
-select throws_ok(format($$ select pg_temp.try('invitee', $q$ update public.session_participants set %s where id = %s $q$) $$,
+select throws_ok(format($$ select tests.would_affect($q$ update public.session_participants set %s where id = %s $q$, 'invitee') $$,
                         c, pg_temp.pid('invitee', 1)), '42501', null, 'the invitee cannot update their own ' || c)
 from unnest(array['role = ''host''', 'role = ''observer''', 'session_id = ''' || pg_temp.s(3) || '''',
-                  'profile_id = ''' || pg_temp.id('stranger') || '''']) c;
-select is(pg_temp.try(w, format($$ update public.session_participants set invitation_status = 'declined' where id = %s $$,
-                                pg_temp.pid('part', 1))), 0::bigint,
+                  'profile_id = ''' || tests.get_supabase_uid('stranger') || '''']) c;
+select is(tests.would_affect(format($$ update public.session_participants set invitation_status = 'declined' where id = %s $$,
+                                pg_temp.pid('part', 1)), w), 0::bigint,
           'session_participants update of Pat''s row as ' || w || ': 0 rows')
 from unnest(array['host', 'obs', 'invitee', 'declined', 'stranger']) w;
-select is(pg_temp.try('host', format($$ update public.session_participants set perspective_text = 'host view' where id = %s $$,
-                                     pg_temp.pid('host', 1))), 1::bigint, 'the host updates their own row''s perspective');
-select throws_ok(format($$ select pg_temp.try('anon', $q$ update public.session_participants set invitation_status = 'accepted'
-                           where id = %s $q$) $$, pg_temp.pid('invitee', 1)), '42501', null, 'session_participants update as anon: 42501');
-select is(pg_temp.try('service', format($$ update public.session_participants set role = 'observer' where id = %s $$,
-                                        pg_temp.pid('part', 1))), 1::bigint, 'session_participants update as service_role: allowed');
+select is(tests.would_affect(format($$ update public.session_participants set perspective_text = 'host view' where id = %s $$,
+                                     pg_temp.pid('host', 1)), 'host'), 1::bigint, 'the host updates their own row''s perspective');
+select throws_ok(format($$ select tests.would_affect($q$ update public.session_participants set invitation_status = 'accepted'
+                           where id = %s $q$, 'anon') $$, pg_temp.pid('invitee', 1)), '42501', null, 'session_participants update as anon: 42501');
+select is(tests.would_affect(format($$ update public.session_participants set role = 'observer' where id = %s $$,
+                                        pg_temp.pid('part', 1)), 'service_role'), 1::bigint, 'session_participants update as service_role: allowed');
 
-select is(pg_temp.try(w, format('delete from public.session_participants where id = %s', pg_temp.pid(t, 1))), e,
+select is(tests.would_affect(format('delete from public.session_participants where id = %s', pg_temp.pid(t, 1)), w), e,
           'session_participants delete ' || t || '''s row as ' || w || ': ' || e || ' row')
 from (values ('host', 'part', 1::bigint), ('host', 'invitee', 1), ('host', 'declined', 1), ('host', 'host', 0),
              ('part', 'part', 0), ('part', 'obs', 0), ('invitee', 'invitee', 0), ('declined', 'part', 0),
-             ('stranger', 'part', 0), ('service', 'part', 1)) v(w, t, e);
-select throws_ok(format($$ select pg_temp.try('anon', $q$ delete from public.session_participants where id = %s $q$) $$,
+             ('stranger', 'part', 0), ('service_role', 'part', 1)) v(w, t, e);
+select throws_ok(format($$ select tests.would_affect($q$ delete from public.session_participants where id = %s $q$, 'anon') $$,
                         pg_temp.pid('part', 1)), '42501', null, 'session_participants delete as anon: 42501');
-select is(pg_temp.try('host', format($$ delete from public.session_participants where id = %s;
+select is(tests.would_affect(format($$ delete from public.session_participants where id = %s;
     select 1 from public.session_messages where content = 'Thanks for having me' and session_participant_id is null
-      and profile_id = %L $$, pg_temp.pid('part', 1), pg_temp.id('part'))), 1::bigint,
+      and profile_id = %L $$, pg_temp.pid('part', 1), tests.get_supabase_uid('part')), 'host'), 1::bigint,
   'removing a participant keeps their messages, without the participant link');
 
 
@@ -502,15 +447,15 @@ FOR SELECT USING (
   )
 );
 reset search_path;
-select throws_ok($$ select pg_temp.n(w, 'select * from seed_scratch.session_participants') from (values ('host')) v(w) $$,
+select throws_ok($$ select tests.row_count('select * from seed_scratch.session_participants', w) from (values ('host')) v(w) $$,
   '42P17', 'infinite recursion detected in policy for relation "session_participants"',
   'the seed''s session_participants policy fails for the host: 42P17 infinite recursion');
-select throws_ok($$ select pg_temp.n('part', 'select * from seed_scratch.session_participants') $$,
+select throws_ok($$ select tests.row_count('select * from seed_scratch.session_participants', 'part') $$,
   '42P17', null, '... and for a participant');
-select lives_ok($$ select pg_temp.n('part', 'select * from public.session_participants') $$,
+select lives_ok($$ select tests.row_count('select * from public.session_participants', 'part') $$,
   'ours (the same rule through convo.my_session_ids()) works');
 select results_eq(
-  format($$ select pg_temp.n(w, 'select from public.session_participants where session_id = ''%s''') from
+  format($$ select tests.row_count('select from public.session_participants where session_id = ''%s''', w) from
             (values ('host'), ('part'), ('stranger')) v(w) $$, pg_temp.s(1)),
   $$ values (5::bigint), (5), (0) $$,
   '... and answers the host and participant with the whole list, a stranger with nothing');
@@ -520,84 +465,84 @@ reset client_min_messages;
 
 
 -- RLS matrix: session_messages ----------------------------------------------------------------------
-select is(pg_temp.n(w, format('select from public.session_messages where session_id = %L', pg_temp.s(1))), e,
+select is(tests.row_count(format('select from public.session_messages where session_id = %L', pg_temp.s(1)), w), e,
           'session_messages select s1 as ' || w || ': ' || e || ' rows')
-from (values ('host', 2::bigint), ('part', 2), ('obs', 2), ('invitee', 0), ('declined', 0), ('stranger', 0), ('service', 2)) v(w, e);
-select is(pg_temp.n('part', 'select from public.session_messages'), 3::bigint,
+from (values ('host', 2::bigint), ('part', 2), ('obs', 2), ('invitee', 0), ('declined', 0), ('stranger', 0), ('service_role', 2)) v(w, e);
+select is(tests.row_count('select from public.session_messages', 'part'), 3::bigint,
   'session_messages: a participant sees the messages of all their sessions (s1 and s2), nothing else');
-select throws_ok($$ select pg_temp.n('anon', 'select from public.session_messages') $$, '42501', null,
+select throws_ok($$ select tests.row_count('select from public.session_messages', 'anon') $$, '42501', null,
   'session_messages select as anon: 42501');
 
-select is(pg_temp.try(w, pg_temp.msg(1, pg_temp.pid(w, 1), pg_temp.id(w), t)), 1::bigint,
+select is(tests.would_affect(pg_temp.msg(1, pg_temp.pid(w, 1), tests.get_supabase_uid(w), t), w), 1::bigint,
           'session_messages insert as ' || w || ' (' || t || ') in s1 (in progress): allowed')
 from (values ('host', 'speech_transcript'), ('host', 'poll_created'), ('part', 'user_typed_message'),
              ('part', 'speech_transcript')) v(w, t);
-select throws_ok(format('select pg_temp.try(%L, %L)', w, pg_temp.msg(1, p, a, t)), '42501', null,
+select throws_ok(format('select tests.would_affect(p_as => %L, p_sql => %L)', w, pg_temp.msg(1, p, a, t)), '42501', null,
                  'session_messages insert refused (42501): ' || d)
 from (values
-  ('obs', pg_temp.pid('obs', 1), pg_temp.id('obs'), 'user_typed_message', 'an observer does not post'),
-  ('invitee', pg_temp.pid('invitee', 1), pg_temp.id('invitee'), 'user_typed_message', 'a pending invitee'),
-  ('declined', pg_temp.pid('declined', 1), pg_temp.id('declined'), 'user_typed_message', 'a declined invitee'),
-  ('stranger', pg_temp.pid('part', 1), pg_temp.id('stranger'), 'user_typed_message', 'a stranger (through Pat''s row)'),
-  ('stranger', null, pg_temp.id('stranger'), 'user_typed_message', 'a stranger (no participant row)'),
+  ('obs', pg_temp.pid('obs', 1), tests.get_supabase_uid('obs'), 'user_typed_message', 'an observer does not post'),
+  ('invitee', pg_temp.pid('invitee', 1), tests.get_supabase_uid('invitee'), 'user_typed_message', 'a pending invitee'),
+  ('declined', pg_temp.pid('declined', 1), tests.get_supabase_uid('declined'), 'user_typed_message', 'a declined invitee'),
+  ('stranger', pg_temp.pid('part', 1), tests.get_supabase_uid('stranger'), 'user_typed_message', 'a stranger (through Pat''s row)'),
+  ('stranger', null, tests.get_supabase_uid('stranger'), 'user_typed_message', 'a stranger (no participant row)'),
   -- (a participant who leaves session_participant_id out gets their own row filled in since
   -- 20261123040000_mediation_clients: see 41_mediation_clients.sql)
-  ('part', pg_temp.pid('part', 1), pg_temp.id('host'), 'user_typed_message', 'a participant posting as the host'),
-  ('part', pg_temp.pid('host', 1), pg_temp.id('host'), 'user_typed_message', 'a participant through the host''s row, as the host'),
-  ('part', pg_temp.pid('host', 1), pg_temp.id('part'), 'user_typed_message', 'a participant through the host''s row'),
-  ('part', pg_temp.pid('part', 1), pg_temp.id('part'), 'alex_guidance', 'a participant posting as Alex'),
-  ('part', pg_temp.pid('part', 1), pg_temp.id('part'), 'system', 'a participant posting a system message'),
-  ('part', pg_temp.pid('part', 1), pg_temp.id('part'), 'poll_created', 'a participant creating a poll (host only)'),
-  ('part', pg_temp.pid('part', 2), pg_temp.id('part'), 'user_typed_message', 'a participant posting into s1 through their s2 row'),
-  ('anon', pg_temp.pid('part', 1), pg_temp.id('part'), 'user_typed_message', 'anon')) v(w, p, a, t, d);
-select throws_ok(format('select pg_temp.try(%L, %L)', w, pg_temp.msg(2, pg_temp.pid(w, 2), pg_temp.id(w))), '42501', null,
+  ('part', pg_temp.pid('part', 1), tests.get_supabase_uid('host'), 'user_typed_message', 'a participant posting as the host'),
+  ('part', pg_temp.pid('host', 1), tests.get_supabase_uid('host'), 'user_typed_message', 'a participant through the host''s row, as the host'),
+  ('part', pg_temp.pid('host', 1), tests.get_supabase_uid('part'), 'user_typed_message', 'a participant through the host''s row'),
+  ('part', pg_temp.pid('part', 1), tests.get_supabase_uid('part'), 'alex_guidance', 'a participant posting as Alex'),
+  ('part', pg_temp.pid('part', 1), tests.get_supabase_uid('part'), 'system', 'a participant posting a system message'),
+  ('part', pg_temp.pid('part', 1), tests.get_supabase_uid('part'), 'poll_created', 'a participant creating a poll (host only)'),
+  ('part', pg_temp.pid('part', 2), tests.get_supabase_uid('part'), 'user_typed_message', 'a participant posting into s1 through their s2 row'),
+  ('anon', pg_temp.pid('part', 1), tests.get_supabase_uid('part'), 'user_typed_message', 'anon')) v(w, p, a, t, d);
+select throws_ok(format('select tests.would_affect(p_as => %L, p_sql => %L)', w, pg_temp.msg(2, pg_temp.pid(w, 2), tests.get_supabase_uid(w))), '42501', null,
                  'session_messages insert into s2 (completed) as ' || w || ': 42501')
 from unnest(array['host', 'part']) w;
 update public.sessions set status = 'completed' where id = pg_temp.s(1);
-select throws_ok(format('select pg_temp.try(%L, %L)', w, pg_temp.msg(1, pg_temp.pid(w, 1), pg_temp.id(w))), '42501', null,
+select throws_ok(format('select tests.would_affect(p_as => %L, p_sql => %L)', w, pg_temp.msg(1, pg_temp.pid(w, 1), tests.get_supabase_uid(w))), '42501', null,
                  'session_messages insert into s1 as ' || w || ' once s1 is completed: 42501')
 from unnest(array['host', 'part']) w;
 update public.sessions set status = 'scheduled' where id = pg_temp.s(1);
-select throws_ok(format('select pg_temp.try(%L, %L)', 'part', pg_temp.msg(1, pg_temp.pid('part', 1), pg_temp.id('part'))), '42501', null,
+select throws_ok(format('select tests.would_affect(p_as => %L, p_sql => %L)', 'part', pg_temp.msg(1, pg_temp.pid('part', 1), tests.get_supabase_uid('part'))), '42501', null,
                  'session_messages insert into s1 while it is still scheduled: 42501');
 update public.sessions set status = 'cancelled' where id = pg_temp.s(1);
-select throws_ok(format('select pg_temp.try(%L, %L)', 'part', pg_temp.msg(1, pg_temp.pid('part', 1), pg_temp.id('part'))), '42501', null,
+select throws_ok(format('select tests.would_affect(p_as => %L, p_sql => %L)', 'part', pg_temp.msg(1, pg_temp.pid('part', 1), tests.get_supabase_uid('part'))), '42501', null,
                  'session_messages insert into s1 once it is cancelled: 42501');
 update public.sessions set status = 'in_progress' where id = pg_temp.s(1);
-select throws_ok(format($$ select pg_temp.try('part', $q$ insert into public.session_messages (session_id, session_participant_id,
-                           profile_id, content, %s) values (%L, %s, %L, 'x', %s) $q$) $$, c, pg_temp.s(1), pg_temp.pid('part', 1),
-                        pg_temp.id('part'), v), '42501', null, 'a participant cannot set ' || c || ' on insert')
+select throws_ok(format($$ select tests.would_affect($q$ insert into public.session_messages (session_id, session_participant_id,
+                           profile_id, content, %s) values (%L, %s, %L, 'x', %s) $q$, 'part') $$, c, pg_temp.s(1), pg_temp.pid('part', 1),
+                        tests.get_supabase_uid('part'), v), '42501', null, 'a participant cannot set ' || c || ' on insert')
 from (values ('is_edited', 'true'), ('"timestamp"', '''2000-01-01'''), ('sentiment_analysis', '''{}''')) x(c, v);
-select is(pg_temp.try('service', pg_temp.msg(1, null, null, 'alex_guidance')), 1::bigint,
+select is(tests.would_affect(pg_temp.msg(1, null, null, 'alex_guidance'), 'service_role'), 1::bigint,
   'session_messages insert as service_role: Alex''s guidance, without participant');
 
-select is(pg_temp.dml('part', $$ update public.session_messages set content = 'Thanks for having me!' where content = 'Thanks for having me' $$),
+select is(tests.affected($$ update public.session_messages set content = 'Thanks for having me!' where content = 'Thanks for having me' $$, 'part'),
   1::bigint, 'the author edits their message');
 select results_eq($$ select content, is_edited from public.session_messages where content like 'Thanks for having me%' $$,
   $$ values ('Thanks for having me!', true) $$, '... is_edited becomes true (trigger)');
-select is(pg_temp.try(w, $$ update public.session_messages set content = 'hijacked' where content = 'Thanks for having me!' $$), 0::bigint,
+select is(tests.would_affect($$ update public.session_messages set content = 'hijacked' where content = 'Thanks for having me!' $$, w), 0::bigint,
           'session_messages update of Pat''s message as ' || w || ': 0 rows')
 from unnest(array['host', 'obs', 'invitee', 'declined', 'stranger']) w;
-select throws_ok(format($$ select pg_temp.try('part', $q$ update public.session_messages set %s where content = 'Thanks for having me!' $q$) $$, c),
+select throws_ok(format($$ select tests.would_affect($q$ update public.session_messages set %s where content = 'Thanks for having me!' $q$, 'part') $$, c),
                  '42501', null, 'the author cannot change ' || split_part(c, ' ', 1))
-from unnest(array['profile_id = ''' || pg_temp.id('host') || '''', 'session_id = ''' || pg_temp.s(3) || '''',
+from unnest(array['profile_id = ''' || tests.get_supabase_uid('host') || '''', 'session_id = ''' || pg_temp.s(3) || '''',
                   'is_edited = false', 'message_type = ''alex_guidance''']) c;
-select throws_ok($$ select pg_temp.try('anon', $q$ update public.session_messages set content = 'x' $q$) $$, '42501', null,
+select throws_ok($$ select tests.would_affect($q$ update public.session_messages set content = 'x' $q$, 'anon') $$, '42501', null,
   'session_messages update as anon: 42501');
-select is(pg_temp.try('declined', format($$ update public.session_messages set content = 'x' where id in
-    (select id from public.session_messages where profile_id = %L) $$, pg_temp.id('declined'))), 0::bigint,
+select is(tests.would_affect(format($$ update public.session_messages set content = 'x' where id in
+    (select id from public.session_messages where profile_id = %L) $$, tests.get_supabase_uid('declined')), 'declined'), 0::bigint,
   'a declined invitee has no message to edit');
 update public.session_messages set sentiment_analysis = '{"score": 0.9}' where content = 'Welcome, both of you';
 select is((select is_edited from public.session_messages where content = 'Welcome, both of you'), false,
   'the backend writing sentiment_analysis does not mark a message edited');
-select is(pg_temp.try('part', format($$ update public.session_participants set invitation_status = 'declined' where id = %s;
-    update public.session_messages set content = 'after leaving' where content = 'Thanks for having me!' $$, pg_temp.pid('part', 1))),
+select is(tests.would_affect(format($$ update public.session_participants set invitation_status = 'declined' where id = %s;
+    update public.session_messages set content = 'after leaving' where content = 'Thanks for having me!' $$, pg_temp.pid('part', 1)), 'part'),
   0::bigint, 'an author who left the session can no longer edit');
 
-select throws_ok(format($$ select pg_temp.try(%L, $q$ delete from public.session_messages where session_id = %L $q$) $$, w, pg_temp.s(1)),
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ delete from public.session_messages where session_id = %L $q$) $$, w, pg_temp.s(1)),
                  '42501', null, 'session_messages delete as ' || w || ': 42501')
 from unnest(array['host', 'part', 'stranger', 'anon']) w;
-select is(pg_temp.try('service', format('delete from public.session_messages where session_id = %L', pg_temp.s(1))), 2::bigint,
+select is(tests.would_affect(format('delete from public.session_messages where session_id = %L', pg_temp.s(1)), 'service_role'), 2::bigint,
   'session_messages delete as service_role: allowed');
 
 
@@ -606,80 +551,80 @@ create function pg_temp.file(p_n int, p_uploader uuid) returns text language sql
   select format('insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path) values (%L, %L, %L, %L)',
                 pg_temp.s(p_n), p_uploader, 'perspective.pdf', p_uploader || '/' || pg_temp.s(p_n) || '/perspective.pdf')
 $$;
-select is(pg_temp.n(w, format('select from public.session_files where session_id = %L', pg_temp.s(1))), e,
+select is(tests.row_count(format('select from public.session_files where session_id = %L', pg_temp.s(1)), w), e,
           'session_files select s1 as ' || w || ': ' || e || ' row')
-from (values ('host', 1::bigint), ('part', 1), ('obs', 1), ('invitee', 0), ('declined', 0), ('stranger', 0), ('service', 1)) v(w, e);
-select throws_ok($$ select pg_temp.n('anon', 'select from public.session_files') $$, '42501', null, 'session_files select as anon: 42501');
+from (values ('host', 1::bigint), ('part', 1), ('obs', 1), ('invitee', 0), ('declined', 0), ('stranger', 0), ('service_role', 1)) v(w, e);
+select throws_ok($$ select tests.row_count('select from public.session_files', 'anon') $$, '42501', null, 'session_files select as anon: 42501');
 
-select is(pg_temp.try(w, pg_temp.file(n, pg_temp.id(w))), 1::bigint, 'session_files insert as ' || w || ' into s' || n || ': allowed (' || d || ')')
+select is(tests.would_affect(pg_temp.file(n, tests.get_supabase_uid(w)), w), 1::bigint, 'session_files insert as ' || w || ' into s' || n || ': allowed (' || d || ')')
 from (values ('host', 1, 'the host'), ('host', 2, 'the host, whatever the type'),
              ('part', 1, 'a participant, mediated_discussion allows it'),
              ('stranger', 3, 'the host of s3')) v(w, n, d);
-select throws_ok(format('select pg_temp.try(%L, %L)', w, pg_temp.file(n, pg_temp.id(u))), '42501', null,
+select throws_ok(format('select tests.would_affect(p_as => %L, p_sql => %L)', w, pg_temp.file(n, tests.get_supabase_uid(u))), '42501', null,
                  'session_files insert refused (42501): ' || d)
 from (values ('part', 2, 'part', 'a participant, private_coaching does not allow it'),
              ('obs', 1, 'obs', 'an observer'), ('invitee', 1, 'invitee', 'a pending invitee'),
              ('declined', 1, 'declined', 'a declined invitee'), ('stranger', 1, 'stranger', 'a stranger'),
              ('part', 1, 'host', 'a participant uploading as the host'),
              ('anon', 1, 'part', 'anon')) v(w, n, u, d);
-select throws_ok(format($$ select pg_temp.try('host', $q$ insert into public.session_files (session_id, uploader_profile_id, file_name,
-                           storage_path, ipfs_cid) values (%L, %L, 'f', 'p', 'bafy') $q$) $$, pg_temp.s(1), pg_temp.id('host')),
+select throws_ok(format($$ select tests.would_affect($q$ insert into public.session_files (session_id, uploader_profile_id, file_name,
+                           storage_path, ipfs_cid) values (%L, %L, 'f', 'p', 'bafy') $q$, 'host') $$, pg_temp.s(1), tests.get_supabase_uid('host')),
   '42501', null, 'the IPFS CID is the backend''s to set');
 select results_eq($$ select t, convo.session_type_allows_participant_uploads(t) from
                      (values ('mediated_discussion'), ('problem_solving'), ('private_coaching'), (null)) v(t) $$,
   $$ values ('mediated_discussion', true), ('problem_solving', true), ('private_coaching', false), (null, false) $$,
   'participant uploads: mediated_discussion and problem_solving only; other or no type: host only');
-select is(pg_temp.try('service', pg_temp.file(2, pg_temp.id('part'))), 1::bigint, 'session_files insert as service_role: allowed');
+select is(tests.would_affect(pg_temp.file(2, tests.get_supabase_uid('part')), 'service_role'), 1::bigint, 'session_files insert as service_role: allowed');
 
-select throws_ok(format($$ select pg_temp.try(%L, $q$ update public.session_files set description = 'x' where session_id = %L $q$) $$,
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ update public.session_files set description = 'x' where session_id = %L $q$) $$,
                         w, pg_temp.s(1)), '42501', null, 'session_files update as ' || w || ': 42501')
 from unnest(array['host', 'part', 'anon']) w;
-select is(pg_temp.try('service', format($$ update public.session_files set ipfs_cid = 'bafy1' where session_id = %L $$, pg_temp.s(1))),
+select is(tests.would_affect(format($$ update public.session_files set ipfs_cid = 'bafy1' where session_id = %L $$, pg_temp.s(1)), 'service_role'),
   1::bigint, 'session_files update as service_role: allowed');
 
-select is(pg_temp.try(w, format('delete from public.session_files where session_id = %L', pg_temp.s(1))), e,
+select is(tests.would_affect(format('delete from public.session_files where session_id = %L', pg_temp.s(1)), w), e,
           'session_files delete in s1 as ' || w || ': ' || e || ' row')
-from (values ('host', 1::bigint), ('part', 0), ('obs', 0), ('invitee', 0), ('declined', 0), ('stranger', 0), ('service', 1)) v(w, e);
-select throws_ok(format($$ select pg_temp.try('anon', $q$ delete from public.session_files where session_id = %L $q$) $$, pg_temp.s(1)),
+from (values ('host', 1::bigint), ('part', 0), ('obs', 0), ('invitee', 0), ('declined', 0), ('stranger', 0), ('service_role', 1)) v(w, e);
+select throws_ok(format($$ select tests.would_affect($q$ delete from public.session_files where session_id = %L $q$, 'anon') $$, pg_temp.s(1)),
   '42501', null, 'session_files delete as anon: 42501');
 
 
 -- RLS matrix: growth_insights and achievements ------------------------------------------------------
-select is(pg_temp.n(w, format('select from public.%I where profile_id = %L', t, pg_temp.id('part'))), e,
+select is(tests.row_count(format('select from public.%I where profile_id = %L', t, tests.get_supabase_uid('part')), w), e,
           t || ': Pat''s rows as ' || w || ': ' || e)
 from unnest(array['growth_insights', 'achievements']) t,
-     (values ('part', 1::bigint), ('host', 0), ('obs', 0), ('stranger', 0), ('service', 1)) v(w, e);
-select is(pg_temp.n('host', format('select from public.%I', t)), 1::bigint, t || ': the host sees only their own row')
+     (values ('part', 1::bigint), ('host', 0), ('obs', 0), ('stranger', 0), ('service_role', 1)) v(w, e);
+select is(tests.row_count(format('select from public.%I', t), 'host'), 1::bigint, t || ': the host sees only their own row')
 from unnest(array['growth_insights', 'achievements']) t;
-select throws_ok(format($$ select pg_temp.n('anon', 'select from public.%I') $$, t), '42501', null, t || ' select as anon: 42501')
+select throws_ok(format($$ select tests.row_count('select from public.%I', 'anon') $$, t), '42501', null, t || ' select as anon: 42501')
 from unnest(array['growth_insights', 'achievements']) t;
-select is(pg_temp.try(w, format('update public.%I set viewed_at = now() where profile_id = %L', t, pg_temp.id('part'))), e,
+select is(tests.would_affect(format('update public.%I set viewed_at = now() where profile_id = %L', t, tests.get_supabase_uid('part')), w), e,
           t || ': marking Pat''s row viewed as ' || w || ': ' || e)
 from unnest(array['growth_insights', 'achievements']) t,
-     (values ('part', 1::bigint), ('host', 0), ('stranger', 0), ('service', 1)) v(w, e);
-select throws_ok(format($$ select pg_temp.try('part', $q$ update public.%I set %s where profile_id = %L $q$) $$, t, c, pg_temp.id('part')),
+     (values ('part', 1::bigint), ('host', 0), ('stranger', 0), ('service_role', 1)) v(w, e);
+select throws_ok(format($$ select tests.would_affect($q$ update public.%I set %s where profile_id = %L $q$, 'part') $$, t, c, tests.get_supabase_uid('part')),
                  '42501', null, t || ': the owner cannot change ' || split_part(c, ' ', 1))
-from (values ('growth_insights', 'insight_data = ''{}'''), ('growth_insights', 'profile_id = ''' || pg_temp.id('host') || ''''),
+from (values ('growth_insights', 'insight_data = ''{}'''), ('growth_insights', 'profile_id = ''' || tests.get_supabase_uid('host') || ''''),
              ('achievements', 'badge_id = ''gold'''), ('achievements', 'details = ''{}''')) v(t, c);
-select throws_ok(format($$ select pg_temp.try('anon', $q$ update public.%I set viewed_at = now() $q$) $$, t), '42501', null,
+select throws_ok(format($$ select tests.would_affect($q$ update public.%I set viewed_at = now() $q$, 'anon') $$, t), '42501', null,
                  t || ' update as anon: 42501')
 from unnest(array['growth_insights', 'achievements']) t;
-select throws_ok(format($$ select pg_temp.try(%L, $q$ insert into public.growth_insights (profile_id, insight_type, insight_data)
-                           values (%L, 'clarity_score', '{}') $q$) $$, w, pg_temp.id('part')), '42501', null,
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ insert into public.growth_insights (profile_id, insight_type, insight_data)
+                           values (%L, 'clarity_score', '{}') $q$) $$, w, tests.get_supabase_uid('part')), '42501', null,
                  'growth_insights insert as ' || w || ': 42501')
 from unnest(array['part', 'host', 'anon']) w;
-select throws_ok(format($$ select pg_temp.try(%L, $q$ insert into public.achievements (profile_id, badge_id) values (%L, 'gold') $q$) $$,
-                        w, pg_temp.id('part')), '42501', null, 'achievements insert as ' || w || ': 42501')
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ insert into public.achievements (profile_id, badge_id) values (%L, 'gold') $q$) $$,
+                        w, tests.get_supabase_uid('part')), '42501', null, 'achievements insert as ' || w || ': 42501')
 from unnest(array['part', 'host', 'anon']) w;
-select is(pg_temp.try('service', format($$ insert into public.growth_insights (profile_id, insight_type, insight_data)
+select is(tests.would_affect(format($$ insert into public.growth_insights (profile_id, insight_type, insight_data)
                                            values (%L, 'clarity_score', '{}');
                                            insert into public.achievements (profile_id, badge_id) values (%L, 'gold') $$,
-                                        pg_temp.id('part'), pg_temp.id('part'))), 1::bigint,
+                                        tests.get_supabase_uid('part'), tests.get_supabase_uid('part')), 'service_role'), 1::bigint,
   'growth_insights and achievements insert as service_role: allowed');
-select throws_ok(format($$ select pg_temp.try(%L, $q$ delete from public.%I where profile_id = %L $q$) $$, w, t, pg_temp.id('part')),
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ delete from public.%I where profile_id = %L $q$) $$, w, t, tests.get_supabase_uid('part')),
                  '42501', null, t || ' delete as ' || w || ': 42501')
 from unnest(array['growth_insights', 'achievements']) t, unnest(array['part', 'anon']) w;
-select is(pg_temp.try('service', format('delete from public.%I where profile_id = %L', t, pg_temp.id('part'))), 1::bigint,
+select is(tests.would_affect(format('delete from public.%I where profile_id = %L', t, tests.get_supabase_uid('part')), 'service_role'), 1::bigint,
           t || ' delete as service_role: allowed')
 from unnest(array['growth_insights', 'achievements']) t;
 
@@ -689,46 +634,46 @@ create function pg_temp.eval(p_n int, p_evaluator uuid, p_share boolean default 
   select format('insert into public.session_evaluations (session_id, evaluator_profile_id, rating_overall_satisfaction,
                  share_with_host) values (%L, %L, 4, %L)', pg_temp.s(p_n), p_evaluator, p_share)
 $$;
-select is(pg_temp.n(w, format('select from public.session_evaluations where session_id = %L', pg_temp.s(2))), e,
+select is(tests.row_count(format('select from public.session_evaluations where session_id = %L', pg_temp.s(2)), w), e,
           'session_evaluations select s2 as ' || w || ': ' || e || ' row(s)')
-from (values ('part', 1::bigint), ('p3', 1), ('p4', 0), ('host', 0), ('stranger', 0), ('service', 3)) v(w, e);
-select is(pg_temp.val('part', 'select evaluator_profile_id::text from public.session_evaluations'), pg_temp.id('part')::text,
+from (values ('part', 1::bigint), ('p3', 1), ('p4', 0), ('host', 0), ('stranger', 0), ('service_role', 3)) v(w, e);
+select is(tests.value_of('select evaluator_profile_id::text from public.session_evaluations', 'part'), tests.get_supabase_uid('part')::text,
   'session_evaluations: an evaluator sees only their own');
-select throws_ok($$ select pg_temp.n('anon', 'select from public.session_evaluations') $$, '42501', null,
+select throws_ok($$ select tests.row_count('select from public.session_evaluations', 'anon') $$, '42501', null,
   'session_evaluations select as anon: 42501');
-select is(pg_temp.try(w, pg_temp.eval(1, pg_temp.id(w))), 1::bigint, 'session_evaluations insert into s1 as ' || w || ': allowed')
+select is(tests.would_affect(pg_temp.eval(1, tests.get_supabase_uid(w)), w), 1::bigint, 'session_evaluations insert into s1 as ' || w || ': allowed')
 from unnest(array['part', 'obs']) w;
-select throws_ok(format('select pg_temp.try(%L, %L)', w, pg_temp.eval(1, pg_temp.id(u))), c, null,
+select throws_ok(format('select tests.would_affect(p_as => %L, p_sql => %L)', w, pg_temp.eval(1, tests.get_supabase_uid(u))), c, null,
                  'session_evaluations insert refused (' || c || '): ' || d)
 from (values ('host', 'host', '42501', 'the host does not evaluate their own session'),
              ('invitee', 'invitee', '42501', 'a pending invitee'), ('declined', 'declined', '42501', 'a declined invitee'),
              ('stranger', 'stranger', '42501', 'a stranger'), ('part', 'obs', '42501', 'a participant for someone else'),
              ('anon', 'part', '42501', 'anon')) v(w, u, c, d);
-select throws_ok(format('select pg_temp.try(%L, %L)', 'part', pg_temp.eval(2, pg_temp.id('part'))), '23505', null,
+select throws_ok(format('select tests.would_affect(p_as => %L, p_sql => %L)', 'part', pg_temp.eval(2, tests.get_supabase_uid('part'))), '23505', null,
   'session_evaluations: once per session (a second one is a unique violation, HTTP 409)');
-select throws_ok(format($$ select pg_temp.try(%L, $q$ update public.session_evaluations set rating_overall_satisfaction = 1
-                           where evaluator_profile_id = %L $q$) $$, w, pg_temp.id('part')), '42501', null,
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ update public.session_evaluations set rating_overall_satisfaction = 1
+                           where evaluator_profile_id = %L $q$) $$, w, tests.get_supabase_uid('part')), '42501', null,
                  'session_evaluations update as ' || w || ': 42501')
 from unnest(array['part', 'host', 'anon']) w;
-select throws_ok(format($$ select pg_temp.try(%L, $q$ delete from public.session_evaluations where evaluator_profile_id = %L $q$) $$,
-                        w, pg_temp.id('part')), '42501', null, 'session_evaluations delete as ' || w || ': 42501')
+select throws_ok(format($$ select tests.would_affect(p_as => %L, p_sql => $q$ delete from public.session_evaluations where evaluator_profile_id = %L $q$) $$,
+                        w, tests.get_supabase_uid('part')), '42501', null, 'session_evaluations delete as ' || w || ': 42501')
 from unnest(array['part', 'host', 'anon']) w;
-select is(pg_temp.try('service', pg_temp.eval(1, pg_temp.id('part'))), 1::bigint, 'session_evaluations insert as service_role: allowed');
+select is(tests.would_affect(pg_temp.eval(1, tests.get_supabase_uid('part')), 'service_role'), 1::bigint, 'session_evaluations insert as service_role: allowed');
 
 
 -- session_feedback_summary: the host's anonymised view -------------------------------------------------
-select is(pg_temp.val('host', format($$ select public.session_feedback_summary(%L)::text $$, pg_temp.s(2)))::jsonb,
+select is(tests.value_of(format($$ select public.session_feedback_summary(%L)::text $$, pg_temp.s(2)), 'host')::jsonb,
   jsonb_build_object('session_id', pg_temp.s(2), 'min_shared', 3, 'shared_count', 2, 'revealed', false,
     'avg_overall_satisfaction', null, 'avg_clarity_goals', null, 'avg_fairness_balance', null, 'avg_alex_helpfulness', null,
     'feedback_worked_well', null, 'feedback_could_improve', null, 'feedback_alex_specific', null),
   'two evaluations shared: nothing is revealed, only the count');
 -- Rae shares the third one.
-select is(pg_temp.dml('p4', format($$ insert into public.session_evaluations (session_id, evaluator_profile_id,
+select is(tests.affected(format($$ insert into public.session_evaluations (session_id, evaluator_profile_id,
   rating_overall_satisfaction, rating_clarity_goals, rating_fairness_balance, rating_alex_helpfulness,
   feedback_worked_well, feedback_could_improve, share_with_host)
-  values (%L, %L, 3, 2, 4, 5, 'Clear rules', 'Agenda earlier', true) $$, pg_temp.s(2), pg_temp.id('p4'))), 1::bigint,
+  values (%L, %L, 3, 2, 4, 5, 'Clear rules', 'Agenda earlier', true) $$, pg_temp.s(2), tests.get_supabase_uid('p4')), 'p4'), 1::bigint,
   'a third participant shares their evaluation');
-select is(pg_temp.val('host', format($$ select public.session_feedback_summary(%L)::text $$, pg_temp.s(2)))::jsonb,
+select is(tests.value_of(format($$ select public.session_feedback_summary(%L)::text $$, pg_temp.s(2)), 'host')::jsonb,
   jsonb_build_object('session_id', pg_temp.s(2), 'min_shared', 3, 'shared_count', 3, 'revealed', true,
     'avg_overall_satisfaction', 4.00, 'avg_clarity_goals', 3.33, 'avg_fairness_balance', 4.00, 'avg_alex_helpfulness', null,
     'feedback_worked_well', jsonb_build_array('Alex kept us on track', 'Clear rules', 'Zero interruptions'),
@@ -736,19 +681,19 @@ select is(pg_temp.val('host', format($$ select public.session_feedback_summary(%
     'feedback_alex_specific', jsonb_build_array('Alex spoke too fast')),
   'three shared: the averages and the texts (sorted, blanks dropped); Uma''s unshared evaluation is not in it; '
   'alex_helpfulness, rated by only two of them, stays null');
-select is(pg_temp.n('host', format('select from public.session_evaluations where session_id = %L', pg_temp.s(2))), 0::bigint,
+select is(tests.row_count(format('select from public.session_evaluations where session_id = %L', pg_temp.s(2)), 'host'), 0::bigint,
   '... and the host still sees no individual evaluation');
-select throws_ok(format($$ select pg_temp.val(%L, $q$ select public.session_feedback_summary(%L)::text $q$) $$, w, pg_temp.s(2)),
+select throws_ok(format($$ select tests.value_of(p_as => %L, p_sql => $q$ select public.session_feedback_summary(%L)::text $q$) $$, w, pg_temp.s(2)),
                  '42501', null, 'session_feedback_summary as ' || w || ': 42501')
 from unnest(array['part', 'p4', 'stranger', 'anon']) w;
 -- Since 20261123040000_mediation_clients: an unknown session gets the same answer as someone else's
 -- (no existence oracle), and the service role names the host it acts for (p_user_id, required).
-select throws_ok(format($$ select pg_temp.val('host', $q$ select public.session_feedback_summary(%L)::text $q$) $$, gen_random_uuid()),
+select throws_ok(format($$ select tests.value_of($q$ select public.session_feedback_summary(%L)::text $q$, 'host') $$, gen_random_uuid()),
   '42501', 'only the host of a session can read its feedback summary',
   'session_feedback_summary of an unknown session: 42501, the same answer as for someone else''s');
-select throws_ok(format($$ select pg_temp.val('service', $q$ select public.session_feedback_summary(%L)::text $q$) $$, pg_temp.s(2)),
+select throws_ok(format($$ select tests.value_of($q$ select public.session_feedback_summary(%L)::text $q$, 'service_role') $$, pg_temp.s(2)),
   '22023', null, 'session_feedback_summary as service_role without p_user_id: 22023');
-select throws_ok($$ select pg_temp.val('host', 'select public.session_feedback_summary(null)::text') $$,
+select throws_ok($$ select tests.value_of('select public.session_feedback_summary(null)::text', 'host') $$,
   '22023', null, 'session_feedback_summary(null): 22023');
 select is_definer('convo', 'session_feedback_summary', array['uuid', 'uuid']::name[], 'the worker is SECURITY DEFINER');
 select isnt_definer('public', 'session_feedback_summary', array['uuid', 'uuid']::name[], 'the public wrapper runs as the caller');
@@ -762,38 +707,38 @@ select isnt(obj_description('public.session_feedback_summary(uuid, uuid)'::regpr
 
 
 -- Profiles: own row, and peers' public cards only ------------------------------------------------------
-select is(pg_temp.n('part', format('select from public.profiles where id = %L', pg_temp.id('host'))), 0::bigint,
+select is(tests.row_count(format('select from public.profiles where id = %L', tests.get_supabase_uid('host')), 'part'), 0::bigint,
   'profiles: a participant still cannot select the host''s profile row (email, personality stay private)');
-select is(pg_temp.n('part', 'select from public.profiles'), 1::bigint, 'profiles: a user selects only their own row');
+select is(tests.row_count('select from public.profiles', 'part'), 1::bigint, 'profiles: a user selects only their own row');
 select columns_are('public', 'profile_cards', array['id', 'full_name', 'avatar_url'], 'profile_cards has only the public fields');
-select is(pg_temp.val('part', 'select string_agg(id::text, '','') from public.profile_cards'), pg_temp.id('part')::text,
+select is(tests.value_of('select string_agg(id::text, '','') from public.profile_cards', 'part'), tests.get_supabase_uid('part')::text,
   'profile_cards read directly: only your own card');
-select is(pg_temp.val(w, format($$ select string_agg(c.full_name, ', ' order by m."timestamp") from public.session_messages m
-                                   left join lateral public.profiles(m) c on true where m.session_id = %L $$, pg_temp.s(1))),
+select is(tests.value_of(format($$ select string_agg(c.full_name, ', ' order by m."timestamp") from public.session_messages m
+                                   left join lateral public.profiles(m) c on true where m.session_id = %L $$, pg_temp.s(1)), w),
           'Hana Host, Pat Participant', 'the profiles(session_messages) embed as ' || w || ': both authors'' names')
 from unnest(array['host', 'part', 'obs']) w;
-select is(pg_temp.val('part', format($$ select to_jsonb(c)::text from public.session_messages m, public.profiles(m) c
-                                        where m.content = 'Welcome, both of you' $$))::jsonb,
-  jsonb_build_object('id', pg_temp.id('host'), 'full_name', 'Hana Host', 'avatar_url', 'https://cdn.example/hana.png'),
+select is(tests.value_of(format($$ select to_jsonb(c)::text from public.session_messages m, public.profiles(m) c
+                                        where m.content = 'Welcome, both of you' $$), 'part')::jsonb,
+  jsonb_build_object('id', tests.get_supabase_uid('host'), 'full_name', 'Hana Host', 'avatar_url', 'https://cdn.example/hana.png'),
   'the embed gives exactly id, full_name and avatar_url');
 -- A fabricated row cannot fish for cards: the helper answers only about peers.
-select is(pg_temp.n(w, format($$ select from public.profiles(row(1, %L, null, %L, now(), 'system', 'x', null, false, 1)::public.session_messages) $$,
-                              pg_temp.s(3), pg_temp.id(t))), e,
+select is(tests.row_count(format($$ select from public.profiles(row(1, %L, null, %L, now(), 'system', 'x', null, false, 1)::public.session_messages) $$,
+                              pg_temp.s(3), tests.get_supabase_uid(t)), w), e,
           'profiles(<fabricated message by ' || t || '>) as ' || w || ': ' || e || ' card')
 from (values ('part', 'host', 1::bigint), ('part', 'stranger', 0), ('part', 'invitee', 0), ('part', 'declined', 0),
              ('invitee', 'host', 0), ('declined', 'host', 0), ('stranger', 'host', 0), ('stranger', 'stranger', 1),
-             ('service', 'stranger', 1)) v(w, t, e);
+             ('service_role', 'stranger', 1)) v(w, t, e);
 -- The card rule is convo.my_session_peer_ids() (plus yourself), for everyone.
 create function pg_temp.everyone() returns uuid[] language sql stable as $$
-  select array_agg(pg_temp.id(x)) from unnest(array['host', 'part', 'obs', 'invitee', 'declined', 'stranger', 'p3', 'p4', 'p5']) x
+  select array_agg(tests.get_supabase_uid(x)) from unnest(array['host', 'part', 'obs', 'invitee', 'declined', 'stranger', 'p3', 'p4', 'p5']) x
 $$;
 select set_eq(
-  format($$ select pg_temp.val(%L, 'select coalesce(array_agg(p.id order by p.id), ''{}'')::text
+  format($$ select tests.value_of(p_as => %L, p_sql => 'select coalesce(array_agg(p.id order by p.id), ''{}'')::text
              from unnest(pg_temp.everyone()) u cross join lateral convo.peer_profile_card(u) p') $$, w),
-  format($$ select pg_temp.val(%L, 'select coalesce(array_agg(x order by x), ''{}'')::text from convo.my_session_peer_ids() x') $$, w),
+  format($$ select tests.value_of(p_as => %L, p_sql => 'select coalesce(array_agg(x order by x), ''{}'')::text from convo.my_session_peer_ids() x') $$, w),
   'peer_profile_card answers exactly for convo.my_session_peer_ids() as ' || w)
 from unnest(array['host', 'part', 'obs', 'invitee', 'declined', 'stranger', 'p5']) w;
-select is(pg_temp.n('part', format('select from public.session_participants sp, public.profiles(sp) c where sp.session_id = %L', pg_temp.s(1))),
+select is(tests.row_count(format('select from public.session_participants sp, public.profiles(sp) c where sp.session_id = %L', pg_temp.s(1)), 'part'),
   3::bigint, 'the participant list''s profiles embed: cards of the accepted (host, Pat, Olga), not of Ivy and Dan');
 select ok(not has_function_privilege('anon', f, 'execute') and has_function_privilege('authenticated', f, 'execute'), f || ': not for anon')
 from unnest(array['public.profiles(public.session_messages)', 'public.profiles(public.session_participants)']) f;

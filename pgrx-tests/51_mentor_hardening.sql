@@ -7,43 +7,6 @@
 begin;
 select plan(86);
 
--- Helpers, rolled back with the test ------------------------------------------------------------
--- pg_temp.id(name): an id kept in a transaction-local setting (readable from any role).
-create function pg_temp.id(p_name text) returns uuid language sql stable
-  as $$ select current_setting('t.' || p_name)::uuid $$;
--- pg_temp.act(who): act as a fixture user, 'anon', 'service' or 'postgres' (as PostgREST would).
-create function pg_temp.act(p_who text) returns void language plpgsql as $$
-begin
-  case p_who
-    when 'anon' then perform tests.act_as_anon();
-    when 'service' then perform tests.act_as_service();
-    when 'postgres' then perform tests.act_as_postgres();
-    else perform tests.act_as_user(pg_temp.id(p_who));
-  end case;
-end $$;
--- pg_temp.outcome(who, sql): runs sql as who and answers 'ok' or '<SQLSTATE>: <message>', the
--- two things an API client sees (the role is switched outside the exception block, whose
--- rollback would undo it). Back to postgres afterwards.
-create function pg_temp.outcome(p_who text, p_sql text) returns text language plpgsql as $$
-declare
-  v_state text;
-  v_message text;
-begin
-  perform pg_temp.act(p_who);
-  begin
-    execute p_sql;
-    v_state := 'ok';
-  exception when others then
-    get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
-    v_state := v_state || ': ' || v_message;
-  end;
-  perform tests.act_as_postgres();
-  return v_state;
-end $$;
--- pg_temp.sqlstate(who, sql): only the SQLSTATE of that ('ok' when it worked).
-create function pg_temp.sqlstate(p_who text, p_sql text) returns text language sql as $$
-  select split_part(pg_temp.outcome(p_who, p_sql), ':', 1)
-$$;
 -- pg_temp.conversations(provider id): how many conversations carry that provider id.
 create function pg_temp.conversations(p_provider text) returns bigint language sql as $$
   select count(*) from public.mentor_conversations where provider_conversation_id = p_provider
@@ -52,22 +15,22 @@ $$;
 -- Fixtures (as postgres) --------------------------------------------------------------------------
 -- ann: a row in every user table; ben: a persona and nothing else; cat: only a profile;
 -- orphan: an auth user without a profile.
-select set_config('t.ann', tests.create_user('ann@hardening.test', 'Ann')::text, true);
-select set_config('t.ben', tests.create_user('ben@hardening.test', 'Ben')::text, true);
-select set_config('t.cat', tests.create_user('cat@hardening.test', 'Cat')::text, true);
-select set_config('t.orphan', tests.create_user('orphan@hardening.test')::text, true);
-delete from public.profiles where id = pg_temp.id('orphan');
+select tests.create_supabase_user('ann', 'ann@hardening.test', metadata => jsonb_build_object('full_name', 'Ann'));
+select tests.create_supabase_user('ben', 'ben@hardening.test', metadata => jsonb_build_object('full_name', 'Ben'));
+select tests.create_supabase_user('cat', 'cat@hardening.test', metadata => jsonb_build_object('full_name', 'Cat'));
+select tests.create_supabase_user('orphan', 'orphan@hardening.test');
+delete from public.profiles where id = tests.get_supabase_uid('orphan');
 select set_config('t.random', gen_random_uuid()::text, true);
 
 insert into public.mentor_avatars (id, name, provider_replica_id)
   values ('a2000000-0000-4000-8000-000000000001', 'Sage', 'r-hardening');
 insert into public.user_personas (id, user_id, avatar_id, name, is_default) values
-  ('b2000000-0000-4000-8000-000000000001', pg_temp.id('ann'), 'a2000000-0000-4000-8000-000000000001', 'Ann''s Sage', true),
-  ('b2000000-0000-4000-8000-000000000002', pg_temp.id('ben'), 'a2000000-0000-4000-8000-000000000001', 'Ben''s Sage', true);
-insert into public.onboarding_profiles (user_id, disc_type, focus_areas) values (pg_temp.id('ann'), 'D', '{focus}');
-insert into public.ritual_preferences (user_id, timezone) values (pg_temp.id('ann'), 'Pacific/Kiritimati');
-insert into public.user_emotional_categories (user_id, category) values (pg_temp.id('ann'), 'anxiety');
-insert into public.user_goals (id, user_id, title) values ('f2000000-0000-4000-8000-000000000001', pg_temp.id('ann'), 'Sleep well');
+  ('b2000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ann'), 'a2000000-0000-4000-8000-000000000001', 'Ann''s Sage', true),
+  ('b2000000-0000-4000-8000-000000000002', tests.get_supabase_uid('ben'), 'a2000000-0000-4000-8000-000000000001', 'Ben''s Sage', true);
+insert into public.onboarding_profiles (user_id, disc_type, focus_areas) values (tests.get_supabase_uid('ann'), 'D', '{focus}');
+insert into public.ritual_preferences (user_id, timezone) values (tests.get_supabase_uid('ann'), 'Pacific/Kiritimati');
+insert into public.user_emotional_categories (user_id, category) values (tests.get_supabase_uid('ann'), 'anxiety');
+insert into public.user_goals (id, user_id, title) values ('f2000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ann'), 'Sleep well');
 
 
 -- 1. The acting user ------------------------------------------------------------------------------
@@ -85,97 +48,97 @@ select is((select count(*) from pg_proc p, unnest(p.proargnames) a
   3::bigint, 'each takes p_user_id with a default');
 
 -- get_mentor_context
-select tests.act_as_service();
-select is(array[public.get_mentor_context(pg_temp.id('ann')) -> 'profile' ->> 'id',
-                public.get_mentor_context(pg_temp.id('ann')) -> 'onboarding_profile' ->> 'disc_type',
-                public.get_mentor_context(pg_temp.id('ann')) -> 'ritual_preferences' ->> 'timezone',
-                public.get_mentor_context(pg_temp.id('ann')) -> 'emotional_categories' -> 0 ->> 'category',
-                public.get_mentor_context(pg_temp.id('ann')) -> 'active_goals' -> 0 ->> 'title'],
-  array[pg_temp.id('ann')::text, 'D', 'Pacific/Kiritimati', 'anxiety', 'Sleep well'],
+select tests.authenticate_as_service_role();
+select is(array[public.get_mentor_context(tests.get_supabase_uid('ann')) -> 'profile' ->> 'id',
+                public.get_mentor_context(tests.get_supabase_uid('ann')) -> 'onboarding_profile' ->> 'disc_type',
+                public.get_mentor_context(tests.get_supabase_uid('ann')) -> 'ritual_preferences' ->> 'timezone',
+                public.get_mentor_context(tests.get_supabase_uid('ann')) -> 'emotional_categories' -> 0 ->> 'category',
+                public.get_mentor_context(tests.get_supabase_uid('ann')) -> 'active_goals' -> 0 ->> 'title'],
+  array[tests.get_supabase_uid('ann')::text, 'D', 'Pacific/Kiritimati', 'anxiety', 'Sleep well'],
   'service role: get_mentor_context(p_user_id) is that user''s whole context');
-select tests.act_as_postgres();
-select is(pg_temp.outcome('service', 'select public.get_mentor_context()'),
+select tests.reset_authentication();
+select is(tests.error_of('select public.get_mentor_context()', 'service_role'),
   '22023: p_user_id is required when calling with the service role key',
   'service role without p_user_id: 22023');
-select is(pg_temp.outcome('ann', $$ select public.get_mentor_context(pg_temp.id('ann')) $$), 'ok',
+select is(tests.error_of($$ select public.get_mentor_context(tests.get_supabase_uid('ann')) $$, 'ann'), 'ok',
   'a user may name themselves');
-select is(pg_temp.outcome('ben', $$ select public.get_mentor_context(pg_temp.id('ann')) $$),
+select is(tests.error_of($$ select public.get_mentor_context(tests.get_supabase_uid('ann')) $$, 'ben'),
   '42501: p_user_id must be omitted or be the signed-in user', 'a user naming someone else: 42501');
-select is(pg_temp.sqlstate('anon', $$ select public.get_mentor_context(pg_temp.id('ann')) $$), '42501',
+select is(tests.sqlstate_of($$ select public.get_mentor_context(tests.get_supabase_uid('ann')) $$, 'anon'), '42501',
   'anon: 42501 (no EXECUTE)');
 
 -- start_mentor_session
-select tests.act_as_service();
-select set_config('t.a1', (public.start_mentor_session('prov-a1', p_user_id => pg_temp.id('ann'))).id::text, true);
-select tests.act_as_postgres();
+select tests.authenticate_as_service_role();
+select set_config('t.a1', (public.start_mentor_session('prov-a1', p_user_id => tests.get_supabase_uid('ann'))).id::text, true);
+select tests.reset_authentication();
 select results_eq(
   $$ select c.user_id, c.persona_id, c.status, d.user_id, d.session_date from public.mentor_conversations c
-     join public.daily_sessions d on d.mentor_conversation_id = c.id where c.id = pg_temp.id('a1') $$,
-  $$ values (pg_temp.id('ann'), 'b2000000-0000-4000-8000-000000000001'::uuid, 'active', pg_temp.id('ann'),
+     join public.daily_sessions d on d.mentor_conversation_id = c.id where c.id = current_setting('t.a1')::uuid $$,
+  $$ values (tests.get_supabase_uid('ann'), 'b2000000-0000-4000-8000-000000000001'::uuid, 'active', tests.get_supabase_uid('ann'),
              (now() at time zone 'Pacific/Kiritimati')::date) $$,
   'service role: start_mentor_session(p_user_id) records the user''s conversation (their default persona, their time zone) and daily session');
-select is(pg_temp.outcome('service', $$ select public.start_mentor_session('prov-svc') $$),
+select is(tests.error_of($$ select public.start_mentor_session('prov-svc') $$, 'service_role'),
   '22023: p_user_id is required when calling with the service role key', 'service role without p_user_id: 22023');
-select is(pg_temp.outcome('ann', $$ select public.start_mentor_session('prov-for-ben', p_user_id => pg_temp.id('ben')) $$),
+select is(tests.error_of($$ select public.start_mentor_session('prov-for-ben', p_user_id => tests.get_supabase_uid('ben')) $$, 'ann'),
   '42501: p_user_id must be omitted or be the signed-in user', 'a user starting for someone else: 42501');
-select is(pg_temp.outcome('service', $$ select public.start_mentor_session('prov-orphan', p_user_id => pg_temp.id('orphan')) $$),
+select is(tests.error_of($$ select public.start_mentor_session('prov-orphan', p_user_id => tests.get_supabase_uid('orphan')) $$, 'service_role'),
   '23503: the acting user has no profile', 'service role for a user without a profile: 23503, no id in the message');
 select is(pg_temp.conversations('prov-svc') + pg_temp.conversations('prov-for-ben') + pg_temp.conversations('prov-orphan'),
   0::bigint, 'the refused starts wrote nothing');
 
 -- end_mentor_session
-select tests.act_as_service();
-select set_config('t.a2', (public.start_mentor_session('prov-a2', p_user_id => pg_temp.id('ann'))).id::text, true);
-select tests.act_as_postgres();
-select is(pg_temp.outcome('service', $$ select public.end_mentor_session(pg_temp.id('a2'), p_user_id => pg_temp.id('ben')) $$),
+select tests.authenticate_as_service_role();
+select set_config('t.a2', (public.start_mentor_session('prov-a2', p_user_id => tests.get_supabase_uid('ann'))).id::text, true);
+select tests.reset_authentication();
+select is(tests.error_of($$ select public.end_mentor_session(current_setting('t.a2')::uuid, p_user_id => tests.get_supabase_uid('ben')) $$, 'service_role'),
   'PT404: mentor conversation not found', 'service role ending a conversation for a user who does not own it: PT404');
-select is(pg_temp.outcome('ben', $$ select public.end_mentor_session(pg_temp.id('a2'), p_user_id => pg_temp.id('ann')) $$),
+select is(tests.error_of($$ select public.end_mentor_session(current_setting('t.a2')::uuid, p_user_id => tests.get_supabase_uid('ann')) $$, 'ben'),
   '42501: p_user_id must be omitted or be the signed-in user', 'a user ending as someone else: 42501');
-select is(pg_temp.outcome('service', $$ select public.end_mentor_session(pg_temp.id('a2')) $$),
+select is(tests.error_of($$ select public.end_mentor_session(current_setting('t.a2')::uuid) $$, 'service_role'),
   '22023: p_user_id is required when calling with the service role key', 'service role without p_user_id: 22023');
-select is((select status from public.mentor_conversations where id = pg_temp.id('a2')), 'active', 'the refused ends changed nothing');
-select tests.act_as_service();
-select is((public.end_mentor_session(pg_temp.id('a2'), p_user_id => pg_temp.id('ann'))).status, 'completed',
+select is((select status from public.mentor_conversations where id = current_setting('t.a2')::uuid), 'active', 'the refused ends changed nothing');
+select tests.authenticate_as_service_role();
+select is((public.end_mentor_session(current_setting('t.a2')::uuid, p_user_id => tests.get_supabase_uid('ann'))).status, 'completed',
   'service role: end_mentor_session(p_user_id) ends the user''s conversation');
-select tests.act_as_postgres();
-select is((select status from public.daily_sessions where mentor_conversation_id = pg_temp.id('a2')), 'completed',
+select tests.reset_authentication();
+select is((select status from public.daily_sessions where mentor_conversation_id = current_setting('t.a2')::uuid), 'completed',
   '... and its daily session');
 
 
 -- 2. No caller text in any error message --------------------------------------------------------------
 -- Each refusal answers a fixed sentence: what reaches the HTTP status line can be neither a header
 -- nor 5 KB long. The caller's text carries CR LF and a marker.
-select is(pg_temp.outcome('service', $$ select public.record_mentor_webhook(e'nope\r\nX-Injected: yes', 'conversation_started') $$),
+select is(tests.error_of($$ select public.record_mentor_webhook(e'nope\r\nX-Injected: yes', 'conversation_started') $$, 'service_role'),
   'PT404: mentor conversation not found', 'webhook, unknown provider id with CR LF: PT404 with a fixed message');
-select is(pg_temp.outcome('service', $$ select public.record_mentor_webhook(repeat('x', 5000), 'conversation_started') $$),
+select is(tests.error_of($$ select public.record_mentor_webhook(repeat('x', 5000), 'conversation_started') $$, 'service_role'),
   '22023: p_provider_conversation_id is too long', 'webhook, a 5 KB provider id: 22023');
-select is(pg_temp.outcome('service', $$ select public.record_mentor_webhook(repeat('x', 200), 'conversation_started') $$),
+select is(tests.error_of($$ select public.record_mentor_webhook(repeat('x', 200), 'conversation_started') $$, 'service_role'),
   'PT404: mentor conversation not found', '... 200 characters is still a valid id (unknown here)');
-select is(pg_temp.outcome('service', $$ select public.record_mentor_webhook('prov-a1', e'x\r\nX-Injected: yes') $$),
+select is(tests.error_of($$ select public.record_mentor_webhook('prov-a1', e'x\r\nX-Injected: yes') $$, 'service_role'),
   '22023: unknown webhook event type', 'webhook, unknown event type with CR LF: 22023 with a fixed message');
-select is(pg_temp.outcome('service', $$ select public.record_mentor_webhook('prov-a1', repeat('x', 5000)) $$),
+select is(tests.error_of($$ select public.record_mentor_webhook('prov-a1', repeat('x', 5000)) $$, 'service_role'),
   '22023: unknown webhook event type', 'webhook, a 5 KB event type: 22023');
-select is(pg_temp.outcome('service', $$ select public.record_mentor_webhook('prov-a1', 'transcript_ready',
-                                          jsonb_build_object('transcript', repeat('x', 1048576))) $$),
+select is(tests.error_of($$ select public.record_mentor_webhook('prov-a1', 'transcript_ready',
+                                          jsonb_build_object('transcript', repeat('x', 1048576))) $$, 'service_role'),
   '22023: p_payload is too large', 'webhook, a payload over 1 MiB: 22023');
-select is(pg_temp.outcome('service', $$ select public.record_mentor_webhook('prov-a1', 'conversation_started',
-                                          jsonb_build_object('properties', jsonb_build_object('junk', repeat('x', 65536)))) $$),
+select is(tests.error_of($$ select public.record_mentor_webhook('prov-a1', 'conversation_started',
+                                          jsonb_build_object('properties', jsonb_build_object('junk', repeat('x', 65536)))) $$, 'service_role'),
   '22023: p_payload is too large apart from its transcript', 'webhook, over 64 KiB besides the transcript: 22023');
-select is(pg_temp.outcome('service', $$ select public.record_mentor_webhook('prov-a2', 'transcript_ready',
+select is(tests.error_of($$ select public.record_mentor_webhook('prov-a2', 'transcript_ready',
                                           jsonb_build_object('properties', jsonb_build_object('transcript',
-                                            jsonb_build_array(jsonb_build_object('role', 'user', 'content', repeat('x', 900000)))))) $$),
+                                            jsonb_build_array(jsonb_build_object('role', 'user', 'content', repeat('x', 900000)))))) $$, 'service_role'),
   'ok', '... a 900 KB transcript is accepted');
-select is(pg_temp.outcome('ann', $$ select public.start_mentor_session(repeat('x', 5000)) $$),
+select is(tests.error_of($$ select public.start_mentor_session(repeat('x', 5000)) $$, 'ann'),
   '22023: p_provider_conversation_id is too long', 'start, a 5 KB provider id: 22023');
-select is(pg_temp.outcome('ann', $$ select public.start_mentor_session('prov-p', current_setting('t.random')::uuid) $$),
+select is(tests.error_of($$ select public.start_mentor_session('prov-p', current_setting('t.random')::uuid) $$, 'ann'),
   '23503: persona not found', 'start, unknown persona: a message without the id');
-select is(pg_temp.outcome('ann', $$ select public.start_mentor_session('prov-a1') $$),
+select is(tests.error_of($$ select public.start_mentor_session('prov-a1') $$, 'ann'),
   '23505: this user already recorded a mentor conversation with this provider id', 'start, a provider id of one''s own again: 23505 without the id');
-select is(pg_temp.outcome('orphan', $$ select public.start_mentor_session('prov-o') $$),
+select is(tests.error_of($$ select public.start_mentor_session('prov-o') $$, 'orphan'),
   '23503: the acting user has no profile', 'start, a user without a profile: no id in the message');
-select is(pg_temp.outcome('ann', $$ select public.end_mentor_session(current_setting('t.random')::uuid) $$),
+select is(tests.error_of($$ select public.end_mentor_session(current_setting('t.random')::uuid) $$, 'ann'),
   'PT404: mentor conversation not found', 'end, unknown id: a message without the id');
-select is(pg_temp.outcome('ann', $$ update public.ritual_preferences set timezone = e'Mars\r\nX-Injected: yes' where user_id = pg_temp.id('ann') $$),
+select is(tests.error_of($$ update public.ritual_preferences set timezone = e'Mars\r\nX-Injected: yes' where user_id = tests.get_supabase_uid('ann') $$, 'ann'),
   '22023: unknown time zone', 'ritual_preferences, unknown time zone with CR LF: a fixed message (the zone is in DETAIL)');
 select is_empty(
   $$ select p.oid::regprocedure from pg_proc p
@@ -189,39 +152,39 @@ select is_empty(
 
 
 -- 3. No existence oracle -----------------------------------------------------------------------------
-select is(pg_temp.outcome('ben', $$ select public.end_mentor_session(pg_temp.id('a1')) $$),
-  pg_temp.outcome('ben', $$ select public.end_mentor_session(current_setting('t.random')::uuid) $$),
+select is(tests.error_of($$ select public.end_mentor_session(current_setting('t.a1')::uuid) $$, 'ben'),
+  tests.error_of($$ select public.end_mentor_session(current_setting('t.random')::uuid) $$, 'ben'),
   'end: someone else''s conversation and an unknown id are the same answer');
-select is(pg_temp.outcome('ben', $$ select public.end_mentor_session(pg_temp.id('a1')) $$), 'PT404: mentor conversation not found',
+select is(tests.error_of($$ select public.end_mentor_session(current_setting('t.a1')::uuid) $$, 'ben'), 'PT404: mentor conversation not found',
   '... PT404 "mentor conversation not found"');
-select is(pg_temp.outcome('ben', $$ select public.start_mentor_session('prov-x', 'b2000000-0000-4000-8000-000000000001') $$),
-  pg_temp.outcome('ben', $$ select public.start_mentor_session('prov-x', current_setting('t.random')::uuid) $$),
+select is(tests.error_of($$ select public.start_mentor_session('prov-x', 'b2000000-0000-4000-8000-000000000001') $$, 'ben'),
+  tests.error_of($$ select public.start_mentor_session('prov-x', current_setting('t.random')::uuid) $$, 'ben'),
   'start: someone else''s persona and an unknown one are the same answer');
 -- Everything here runs in one transaction, where now() never moves: ann's conversation is dated a
 -- minute back, as a conversation recorded before the stranger's copy would be.
-update public.mentor_conversations set created_at = now() - interval '1 minute' where id = pg_temp.id('a1');
-select is(array[pg_temp.outcome('ben', $$ select public.start_mentor_session('prov-a1') $$),
-                pg_temp.outcome('ben', $$ select public.start_mentor_session('prov-ben-fresh') $$)],
+update public.mentor_conversations set created_at = now() - interval '1 minute' where id = current_setting('t.a1')::uuid;
+select is(array[tests.error_of($$ select public.start_mentor_session('prov-a1') $$, 'ben'),
+                tests.error_of($$ select public.start_mentor_session('prov-ben-fresh') $$, 'ben')],
   array['ok', 'ok'], 'start: a provider id someone else recorded is accepted exactly like a fresh one');
 select results_eq(
   $$ select user_id, status from public.mentor_conversations where provider_conversation_id = 'prov-a1' order by created_at, id $$,
-  $$ values (pg_temp.id('ann'), 'active'), (pg_temp.id('ben'), 'active') $$,
+  $$ values (tests.get_supabase_uid('ann'), 'active'), (tests.get_supabase_uid('ben'), 'active') $$,
   '... it is the stranger''s own conversation; the first one is untouched');
-select tests.act_as_user(pg_temp.id('ben'));
+select tests.authenticate_as('ben');
 select is((select count(*) from public.mentor_conversations where provider_conversation_id = 'prov-a1'), 1::bigint,
   '... and the stranger still sees only their own');
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 select is(array[public.record_mentor_webhook('prov-a1', 'transcript_ready', '{"transcript": [{"role": "user", "content": "hi"}]}') ->> 'conversation_id',
                 public.record_mentor_webhook('prov-a1', 'conversation_ended', '{"summary": "for ann"}') ->> 'conversation_id'],
-  array[pg_temp.id('a1')::text, pg_temp.id('a1')::text],
+  array[current_setting('t.a1')::uuid::text, current_setting('t.a1')::uuid::text],
   'the provider''s webhooks go to the first conversation recorded under the id');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select results_eq(
   $$ select c.user_id, c.status, c.transcript is not null, d.summary_data from public.mentor_conversations c
      join public.daily_sessions d on d.mentor_conversation_id = c.id
      where c.provider_conversation_id = 'prov-a1' order by c.created_at, c.id $$,
-  $$ values (pg_temp.id('ann'), 'completed', true, '{"summary": "for ann"}'::jsonb),
-            (pg_temp.id('ben'), 'active', false, '{}'::jsonb) $$,
+  $$ values (tests.get_supabase_uid('ann'), 'completed', true, '{"summary": "for ann"}'::jsonb),
+            (tests.get_supabase_uid('ben'), 'active', false, '{}'::jsonb) $$,
   '... the owner''s conversation got the transcript, the end and the summary; the later copy got nothing');
 
 
@@ -245,61 +208,61 @@ select is_empty(
 
 -- cat inserts a row into each table with forged stamps; ann rewrites hers.
 select is(array[
-    pg_temp.outcome('cat', $$ insert into public.user_personas (user_id, name, created_at, updated_at) values (pg_temp.id('cat'), 'p', '2000-01-01', '2000-01-01') $$),
-    pg_temp.outcome('cat', $$ insert into public.onboarding_profiles (user_id, created_at, updated_at) values (pg_temp.id('cat'), '2000-01-01', '2000-01-01') $$),
-    pg_temp.outcome('cat', $$ insert into public.ritual_preferences (user_id, created_at, updated_at) values (pg_temp.id('cat'), '2000-01-01', '2000-01-01') $$),
-    pg_temp.outcome('cat', $$ insert into public.user_emotional_categories (user_id, category, created_at, updated_at) values (pg_temp.id('cat'), 'c', '2000-01-01', '2000-01-01') $$),
-    pg_temp.outcome('cat', $$ insert into public.user_goals (user_id, title, created_at, updated_at) values (pg_temp.id('cat'), 'g', '2000-01-01', '2000-01-01') $$)],
+    tests.error_of($$ insert into public.user_personas (user_id, name, created_at, updated_at) values (tests.get_supabase_uid('cat'), 'p', '2000-01-01', '2000-01-01') $$, 'cat'),
+    tests.error_of($$ insert into public.onboarding_profiles (user_id, created_at, updated_at) values (tests.get_supabase_uid('cat'), '2000-01-01', '2000-01-01') $$, 'cat'),
+    tests.error_of($$ insert into public.ritual_preferences (user_id, created_at, updated_at) values (tests.get_supabase_uid('cat'), '2000-01-01', '2000-01-01') $$, 'cat'),
+    tests.error_of($$ insert into public.user_emotional_categories (user_id, category, created_at, updated_at) values (tests.get_supabase_uid('cat'), 'c', '2000-01-01', '2000-01-01') $$, 'cat'),
+    tests.error_of($$ insert into public.user_goals (user_id, title, created_at, updated_at) values (tests.get_supabase_uid('cat'), 'g', '2000-01-01', '2000-01-01') $$, 'cat')],
   array['ok', 'ok', 'ok', 'ok', 'ok'], 'a user may still send created_at / updated_at (a row read back and upserted) ...');
 select is(array[
-    pg_temp.outcome('ann', $$ update public.user_personas set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = pg_temp.id('ann') $$),
-    pg_temp.outcome('ann', $$ update public.onboarding_profiles set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = pg_temp.id('ann') $$),
-    pg_temp.outcome('ann', $$ update public.ritual_preferences set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = pg_temp.id('ann') $$),
-    pg_temp.outcome('ann', $$ update public.user_emotional_categories set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = pg_temp.id('ann') $$),
-    pg_temp.outcome('ann', $$ update public.user_goals set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = pg_temp.id('ann') $$)],
+    tests.error_of($$ update public.user_personas set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = tests.get_supabase_uid('ann') $$, 'ann'),
+    tests.error_of($$ update public.onboarding_profiles set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = tests.get_supabase_uid('ann') $$, 'ann'),
+    tests.error_of($$ update public.ritual_preferences set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = tests.get_supabase_uid('ann') $$, 'ann'),
+    tests.error_of($$ update public.user_emotional_categories set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = tests.get_supabase_uid('ann') $$, 'ann'),
+    tests.error_of($$ update public.user_goals set created_at = '2000-01-01', updated_at = '2000-01-01' where user_id = tests.get_supabase_uid('ann') $$, 'ann')],
   array['ok', 'ok', 'ok', 'ok', 'ok'], '... and update them');
 select is_empty(
-  $$ select 'user_personas' from public.user_personas where least(created_at, updated_at) < '2001-01-01' and user_id in (pg_temp.id('ann'), pg_temp.id('cat'))
-     union all select 'onboarding_profiles' from public.onboarding_profiles where least(created_at, updated_at) < '2001-01-01' and user_id in (pg_temp.id('ann'), pg_temp.id('cat'))
-     union all select 'ritual_preferences' from public.ritual_preferences where least(created_at, updated_at) < '2001-01-01' and user_id in (pg_temp.id('ann'), pg_temp.id('cat'))
-     union all select 'user_emotional_categories' from public.user_emotional_categories where least(created_at, updated_at) < '2001-01-01' and user_id in (pg_temp.id('ann'), pg_temp.id('cat'))
-     union all select 'user_goals' from public.user_goals where least(created_at, updated_at) < '2001-01-01' and user_id in (pg_temp.id('ann'), pg_temp.id('cat')) $$,
+  $$ select 'user_personas' from public.user_personas where least(created_at, updated_at) < '2001-01-01' and user_id in (tests.get_supabase_uid('ann'), tests.get_supabase_uid('cat'))
+     union all select 'onboarding_profiles' from public.onboarding_profiles where least(created_at, updated_at) < '2001-01-01' and user_id in (tests.get_supabase_uid('ann'), tests.get_supabase_uid('cat'))
+     union all select 'ritual_preferences' from public.ritual_preferences where least(created_at, updated_at) < '2001-01-01' and user_id in (tests.get_supabase_uid('ann'), tests.get_supabase_uid('cat'))
+     union all select 'user_emotional_categories' from public.user_emotional_categories where least(created_at, updated_at) < '2001-01-01' and user_id in (tests.get_supabase_uid('ann'), tests.get_supabase_uid('cat'))
+     union all select 'user_goals' from public.user_goals where least(created_at, updated_at) < '2001-01-01' and user_id in (tests.get_supabase_uid('ann'), tests.get_supabase_uid('cat')) $$,
   '... but every row keeps the server''s timestamps');
-select is(pg_temp.outcome('cat', $$ insert into public.onboarding_profiles (user_id, created_at) values (pg_temp.id('cat'), '2000-01-01')
-                                    on conflict (user_id) do update set created_at = excluded.created_at $$), 'ok', 'an upsert sending created_at');
-select is((select created_at from public.onboarding_profiles where user_id = pg_temp.id('cat')), now(), '... keeps it too');
-select tests.act_as_service();
+select is(tests.error_of($$ insert into public.onboarding_profiles (user_id, created_at) values (tests.get_supabase_uid('cat'), '2000-01-01')
+                                    on conflict (user_id) do update set created_at = excluded.created_at $$, 'cat'), 'ok', 'an upsert sending created_at');
+select is((select created_at from public.onboarding_profiles where user_id = tests.get_supabase_uid('cat')), now(), '... keeps it too');
+select tests.authenticate_as_service_role();
 update public.user_goals set created_at = '2000-01-01' where id = 'f2000000-0000-4000-8000-000000000001';
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select is((select created_at from public.user_goals where id = 'f2000000-0000-4000-8000-000000000001'), '2000-01-01'::timestamptz,
   'the service role may still set them (imports, repairs)');
 
 
 -- 6. An explicit null takes the column default --------------------------------------------------------
 -- supabase-py sends None as null; on insert (and in an upsert's EXCLUDED row) that means "default".
-delete from public.onboarding_profiles where user_id = pg_temp.id('cat');
-delete from public.ritual_preferences where user_id = pg_temp.id('cat');
-select is(pg_temp.outcome('cat', $$ insert into public.onboarding_profiles (user_id, focus_areas, personality_insights)
-                                    values (pg_temp.id('cat'), null, null)
+delete from public.onboarding_profiles where user_id = tests.get_supabase_uid('cat');
+delete from public.ritual_preferences where user_id = tests.get_supabase_uid('cat');
+select is(tests.error_of($$ insert into public.onboarding_profiles (user_id, focus_areas, personality_insights)
+                                    values (tests.get_supabase_uid('cat'), null, null)
                                     on conflict (user_id) do update set focus_areas = excluded.focus_areas,
-                                                                        personality_insights = excluded.personality_insights $$),
+                                                                        personality_insights = excluded.personality_insights $$, 'cat'),
   'ok', 'onboarding upsert with explicit nulls: accepted');
-select results_eq($$ select focus_areas, personality_insights from public.onboarding_profiles where user_id = pg_temp.id('cat') $$,
+select results_eq($$ select focus_areas, personality_insights from public.onboarding_profiles where user_id = tests.get_supabase_uid('cat') $$,
   $$ values ('{}'::text[], '{}'::jsonb) $$, '... focus_areas and personality_insights took their defaults');
-select is(pg_temp.outcome('cat', $$ insert into public.ritual_preferences (user_id, timezone, session_days, session_duration_minutes,
+select is(tests.error_of($$ insert into public.ritual_preferences (user_id, timezone, session_days, session_duration_minutes,
                                                                          reminders_enabled, preferences)
-                                    values (pg_temp.id('cat'), null, null, null, null, null)
-                                    on conflict (user_id) do update set timezone = excluded.timezone $$),
+                                    values (tests.get_supabase_uid('cat'), null, null, null, null, null)
+                                    on conflict (user_id) do update set timezone = excluded.timezone $$, 'cat'),
   'ok', 'ritual upsert with explicit nulls: accepted');
 select results_eq($$ select timezone, session_days, session_duration_minutes, reminders_enabled, preferences
-                     from public.ritual_preferences where user_id = pg_temp.id('cat') $$,
+                     from public.ritual_preferences where user_id = tests.get_supabase_uid('cat') $$,
   $$ values ('UTC', '{1,2,3,4,5,6,7}'::smallint[], 15, true, '{}'::jsonb) $$, '... every column took its default');
-select is(pg_temp.outcome('ann', $$ insert into public.ritual_preferences (user_id, timezone) values (pg_temp.id('ann'), null)
-                                    on conflict (user_id) do update set timezone = excluded.timezone $$),
+select is(tests.error_of($$ insert into public.ritual_preferences (user_id, timezone) values (tests.get_supabase_uid('ann'), null)
+                                    on conflict (user_id) do update set timezone = excluded.timezone $$, 'ann'),
   'ok', 'an upsert over an existing row with timezone null ...');
-select is((select timezone from public.ritual_preferences where user_id = pg_temp.id('ann')), 'UTC',
+select is((select timezone from public.ritual_preferences where user_id = tests.get_supabase_uid('ann')), 'UTC',
   '... sets the default (the EXCLUDED row carries it)');
-select is(pg_temp.sqlstate('ann', $$ update public.ritual_preferences set timezone = null where user_id = pg_temp.id('ann') $$),
+select is(tests.sqlstate_of($$ update public.ritual_preferences set timezone = null where user_id = tests.get_supabase_uid('ann') $$, 'ann'),
   '23502', 'a plain update to null is still refused (23502)');
 
 
@@ -355,12 +318,12 @@ insert into bound (tbl, col, at_limit, over_limit, refused) values
 create function pg_temp.target(p_table text) returns text language sql stable as $$
   select case p_table
     when 'mentor_avatars' then $w$id = 'a2000000-0000-4000-8000-000000000001'$w$
-    when 'mentor_conversations' then format('id = %L', pg_temp.id('a1'))
-    when 'daily_sessions' then format('mentor_conversation_id = %L', pg_temp.id('a1'))
-    else format('user_id = %L', pg_temp.id('ann')) end
+    when 'mentor_conversations' then format('id = %L', current_setting('t.a1')::uuid)
+    when 'daily_sessions' then format('mentor_conversation_id = %L', current_setting('t.a1')::uuid)
+    else format('user_id = %L', tests.get_supabase_uid('ann')) end
 $$;
-select is(array[pg_temp.sqlstate('postgres', format('update public.%I set %I = %s where %s', tbl, col, at_limit, pg_temp.target(tbl))),
-                pg_temp.sqlstate('postgres', format('update public.%I set %I = %s where %s', tbl, col, over_limit, pg_temp.target(tbl)))],
+select is(array[tests.sqlstate_of(format('update public.%I set %I = %s where %s', tbl, col, at_limit, pg_temp.target(tbl)), 'postgres'),
+                tests.sqlstate_of(format('update public.%I set %I = %s where %s', tbl, col, over_limit, pg_temp.target(tbl)), 'postgres')],
           array['ok', refused],
           format('%s.%s: at the limit stored, over it refused (%s)', tbl, col, refused))
 from bound order by tbl, col;

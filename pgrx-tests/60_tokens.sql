@@ -3,8 +3,8 @@
 begin;
 select plan(56);
 
-select tests.create_user('tok-a@example.test') as a \gset
-select tests.create_user('tok-b@example.test') as b \gset
+select tests.create_supabase_user('a', 'tok-a@example.test') as a \gset
+select tests.create_supabase_user('b', 'tok-b@example.test') as b \gset
 
 
 -- Exact counts ------------------------------------------------------------------------------------
@@ -17,16 +17,16 @@ select is(convo.count_tokens(null), null, 'null in, null out (strict)');
 select throws_ok($$ select convo.count_tokens('x', 'r50k_base') $$, '22023', 'unknown encoding',
   'an unsupported encoding: 22023, and the message does not repeat it');
 select volatility_is('convo', 'count_tokens', array['text', 'text'], 'immutable', 'count_tokens is IMMUTABLE');
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select is(public.count_tokens('hello world'), 2, 'public.count_tokens for a signed-in user');
 select throws_ok($$ select public.count_tokens(repeat('x', 200001)) $$, '22023', 'p_text is too long',
   'public.count_tokens refuses over 200000 characters');
-select tests.act_as_anon();
+select tests.clear_authentication();
 select throws_ok($$ select public.count_tokens('x') $$, '42501', null, 'anon may not call count_tokens');
 
 
 -- Stored counts --------------------------------------------------------------------------------------
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select lives_ok(format($$ select public.store_chat_pair(%L, 'hello world', 'Hi there! How can I help?') $$, :'a'),
   'a pair is stored');
 select results_eq(
@@ -36,19 +36,19 @@ select results_eq(
 select throws_ok(
   format($$ insert into public.chat_messages (user_id, message_text, sender_type, token_count) values (%L, 'x', 'user', 1) $$, :'a'),
   '428C9', null, 'a client cannot send token_count');
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 insert into public.user_sessions (id, phone_number, assigned_persona)
 values ('00000000-0000-4000-8000-0000000000a1', '+15550009999', 'default');
 insert into public.messages (session_id, role, content, region)
 values ('00000000-0000-4000-8000-0000000000a1', 'user', 'hello world', 'default');
 select is((select token_count from public.messages where content = 'hello world'), 2,
   'messages.token_count is computed too');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 
 
 -- get_chat_context ----------------------------------------------------------------------------------------
 -- user b: three turns of known size, oldest first: 10+10, 20+20, 5+5 tokens
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 insert into public.chat_messages (id, user_id, message_text, sender_type, "timestamp")
 values ('00000000-0000-4000-8000-000000000b01', :'b', rtrim(repeat('a ', 10)), 'user', now() - interval '3 hours'),
        ('00000000-0000-4000-8000-000000000b03', :'b', rtrim(repeat('b ', 20)), 'user', now() - interval '2 hours'),
@@ -60,7 +60,7 @@ values (:'b', rtrim(repeat('a ', 10)), 'ai', '00000000-0000-4000-8000-000000000b
 select is((select array_agg(token_count order by "timestamp") from public.chat_messages where user_id = :'b'),
   array[10, 10, 20, 20, 5, 5], 'the test turns have 10+10, 20+20 and 5+5 tokens');
 
-select tests.act_as_user(:'b');
+select tests.authenticate_as('b');
 select is((public.get_chat_context(1000) ->> 'total_tokens')::int, 70, 'a large budget: every turn, 70 tokens');
 select is(
   (select array_agg(m ->> 'role') from jsonb_array_elements(public.get_chat_context(1000) -> 'messages') m),
@@ -74,10 +74,10 @@ select is((public.get_chat_context(49) ->> 'total_tokens')::int, 10,
   'one token less: only the newest turn (whole turns, no gaps)');
 select is(public.get_chat_context(9), '{"memories": [], "messages": [], "max_tokens": 9, "total_tokens": 0, "memory_tokens": 0, "message_tokens": 0}'::jsonb,
   'a budget smaller than the newest turn: empty, total 0 (an older smaller turn is not taken)');
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select is((public.get_chat_context(5) ->> 'total_tokens')::int, 0,
   'a message bigger than the whole budget: empty, total 0');
-select tests.act_as_user(:'b');
+select tests.authenticate_as('b');
 select is(jsonb_array_length(public.get_chat_context(1000, '00000000-0000-4000-8000-00000000ffff') -> 'messages'), 0,
   'another session: no messages');
 
@@ -102,16 +102,16 @@ select throws_ok('select public.get_chat_context(-1)', '22023', null, 'a negativ
 select throws_ok('select public.get_chat_context(2000001)', '22023', null, 'an absurd budget: 22023');
 select throws_ok('select public.get_chat_context(10, null, 11)', '22023', null,
   'a memory share larger than the budget: 22023');
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 select is((public.get_chat_context(1000, null, 0, :'b') ->> 'message_tokens')::int, 70,
   'the service role names the user');
 select throws_ok('select public.get_chat_context(1000)', '22023', null, 'the service role must name the user');
-select tests.act_as_anon();
+select tests.clear_authentication();
 select throws_ok('select public.get_chat_context(1000)', '42501', null, 'anon: 42501');
 
 
 -- load_conversation_context (the SMS backend) ------------------------------------------------------------
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 insert into public.messages (session_id, role, content, region, created_at)
 values ('00000000-0000-4000-8000-0000000000a1', 'assistant', rtrim(repeat('d ', 30)), 'default', now() + interval '1 second'),
        ('00000000-0000-4000-8000-0000000000a1', 'user', rtrim(repeat('e ', 7)), 'sales', now() + interval '2 seconds');
@@ -123,13 +123,13 @@ select is((public.load_conversation_context('00000000-0000-4000-8000-0000000000a
   32, 'one region only');
 select throws_ok($$ select public.load_conversation_context('00000000-0000-4000-8000-0000000000a1', 0) $$, '22023', null,
   'a zero budget: 22023');
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select throws_ok($$ select public.load_conversation_context('00000000-0000-4000-8000-0000000000a1', 100) $$, '42501', null,
   'users may not read SMS sessions');
 
 
 -- Usage and quotas on the SMS / assistant messages ------------------------------------------------------
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 insert into public.clients (id, name, plan) values ('00000000-0000-4000-8000-0000000000c1', 'Cafe', 'basic');
 insert into public.conversations (id, client_id) values ('conv-tok-1', '00000000-0000-4000-8000-0000000000c1');
 update public.plan_token_limits set daily_token_limit = 1000 where plan = 'basic';
@@ -157,7 +157,7 @@ select throws_ok(
 
 -- store_chat_pair reports usage: metered per user and day, refused over the user's limit ---------------
 insert into public.user_token_limits (user_id, daily_token_limit) values (:'b', 1000);
-select tests.act_as_user(:'b');
+select tests.authenticate_as('b');
 select lives_ok(format($$ select public.store_chat_pair(%L, 'q1', 'a1', null, null, null, 'gpt-4o', 600, 300) $$, :'b'),
   'a turn with its reported usage is stored');
 select is((select total_tokens from public.token_usage_daily where subject_kind = 'user' and subject_id = :'b'),
@@ -172,14 +172,14 @@ select throws_ok(format($$ select public.store_chat_pair(%L, 'q4', 'a4', null, n
   '22023', 'p_prompt_tokens and p_completion_tokens go together', 'half a usage report: 22023');
 select throws_ok(format($$ select public.store_chat_pair(%L, 'q4', 'a4', null, null, null, 'm', -1, 0) $$, :'b'),
   '22023', null, 'negative token counts: 22023');
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 
 
 -- get_my_usage and who may see usage --------------------------------------------------------------------
 insert into public.token_usage_daily (subject_kind, subject_id, usage_date, prompt_tokens, completion_tokens, calls)
 values ('user', :'a', (now() at time zone 'UTC')::date, 10, 20, 1);
 insert into public.user_token_limits (user_id, daily_token_limit) values (:'a', 5000);
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select results_eq($$ select total_tokens, calls, daily_token_limit from public.get_my_usage() $$,
   $$ values (30::bigint, 1, 5000::bigint) $$, 'get_my_usage: the user''s own day, with their limit');
 select is((select count(*) from public.token_usage_daily), 1::bigint, 'a user sees only their own usage rows');

@@ -4,8 +4,8 @@
 begin;
 select plan(72);
 
-select tests.create_user('search-a@example.test') as a \gset
-select tests.create_user('search-b@example.test') as b \gset
+select tests.create_supabase_user('a', 'search-a@example.test') as a \gset
+select tests.create_supabase_user('b', 'search-b@example.test') as b \gset
 select exists (select from pg_extension where extname = 'vector') as has_vector \gset
 
 -- Chat history of two users (as postgres: timestamps as given), sharing some words.
@@ -29,19 +29,11 @@ analyze public.chat_messages;
 
 create temp table found (id uuid);
 grant all on found to authenticated, service_role;
-create function pg_temp.affected(p_sql text) returns bigint language plpgsql as $$
-declare n bigint;
-begin
-  execute p_sql;
-  get diagnostics n = row_count;
-  return n;
-end $$;
-grant execute on function pg_temp.affected(text) to authenticated, service_role;
 
 
 -- Keyword search: search_chat_history --------------------------------------------------------------
 
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select results_eq($$ select message_text from public.search_chat_history('anime') $$,
   array['anime anime anime marathon tonight', 'I watched anime with my sister'],
   'a user finds their own messages with the word, best ranked first (ts_rank_cd: more occurrences)');
@@ -81,7 +73,7 @@ do $$ declare l text; begin
 end $$;
 select is_empty($$ select from plan_lines where line ~ 'Index Cond: .*message_tsv @@' $$,
   'EXPLAIN under RLS: the user''s own `@@` query is no index condition (hence the definer function)');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 truncate plan_lines;
 do $$ declare l text; begin
   for l in execute format($q$ explain select id from public.chat_messages
@@ -99,7 +91,7 @@ select is((select count(*) from found f join public.chat_messages m on m.id = f.
 select is((select count(*) from found), 4::bigint, 'a found all four of their own matching messages');
 
 -- The service role names the user and gets the same answer.
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 select results_eq(format($$ select message_text from public.search_chat_history('anime', 20, null, %L) $$, :'a'),
   array['anime anime anime marathon tonight', 'I watched anime with my sister'], 'the service role searches the user it names');
 select results_eq(format($$ select message_text from public.search_chat_history('zebra', 20, null, %L) $$, :'b'),
@@ -107,7 +99,7 @@ select results_eq(format($$ select message_text from public.search_chat_history(
 select throws_ok($$ select * from public.search_chat_history('anime') $$, '22023',
   'p_user_id is required when calling with the service role key', 'the service role naming nobody: 22023');
 
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select throws_ok(format($$ select * from public.search_chat_history('zebra', 20, null, %L) $$, :'b'), '42501',
   'p_user_id must be omitted or be the signed-in user', 'a user naming another user: 42501');
 select throws_ok(format($$ select * from convo.search_chat_history(%L, 'zebra', 20, null) $$, :'b'), '42501',
@@ -120,22 +112,22 @@ select throws_ok($$ select * from public.search_chat_history('anime', 0) $$, '22
 select throws_ok($$ select * from public.search_chat_history('anime', 201) $$, '22023', 'p_limit must be between 1 and 200', 'p_limit 201: 22023');
 select throws_ok($$ select * from public.search_chat_history('anime', -5) $$, '22023', 'p_limit must be between 1 and 200', 'p_limit -5: 22023');
 
-select tests.act_as_anon();
+select tests.clear_authentication();
 select throws_ok($$ select * from public.search_chat_history('anime') $$, '42501', null, 'anon: 42501');
 
 -- The seed's own search keeps working: `.ilike('message_text', '%…%')` (as the user, and the backend).
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select results_eq($$ select message_text from public.chat_messages where message_text ilike '%ANIME%' order by "timestamp" desc $$,
   array['anime anime anime marathon tonight', 'I watched anime with my sister'], 'the seed''s ilike search, as the user');
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 select results_eq(format($$ select message_text from public.chat_messages where user_id = %L and message_text ilike '%%zebra%%' $$, :'b'),
   array['my secret zebra loves anime'], 'the seed''s ilike search, as the backend');
 
 -- message_tsv is the database's
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select throws_ok(format($$ insert into public.chat_messages (user_id, message_text, sender_type, message_tsv) values (%L, 'x', 'user', 'x') $$, :'a'),
   '428C9', null, 'message_tsv cannot be written by a client');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select is((select message_tsv from public.chat_messages where id = 'c1000000-0000-4000-8000-000000000005'),
   to_tsvector('simple', 'the garden is quiet'), 'message_tsv: the message''s words, config simple (no stop words dropped)');
 
@@ -186,7 +178,7 @@ insert into public.user_memories (user_id, memory_key, memory_value, embedding)
 select :'b', 'memory_' || i, 'b fact ' || i || ' tea', pg_temp.vec(10, i * 0.1) from generate_series(1, 6) i;
 insert into public.user_memories (user_id, memory_key, memory_value) values (:'a', 'no_embedding', 'coffee without a vector');
 
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select results_eq($$ select memory_key from public.match_memories(pg_temp.vec(10, 0.1), 3) $$,
   array['memory_1', 'memory_2', 'memory_3'], 'match_memories: the user''s nearest memories, best first');
 select results_eq($$ select round(similarity::numeric, 6), content, metadata from public.match_memories(pg_temp.vec(10, 0.1), 1) $$,
@@ -201,19 +193,19 @@ select is_empty($$ select from public.match_memories(pg_temp.vec(10, 0.1), 5, '{
   'a filter nothing matches: no rows');
 
 -- each memory returned counts as a read
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select results_eq(format($$ select memory_key, access_count, last_accessed = now() from public.user_memories
                             where user_id = %L and memory_key in ('memory_1', 'memory_2', 'memory_3', 'memory_4', 'memory_5') order by 1 $$, :'a'),
   $$ values ('memory_1'::text, 3, true), ('memory_2', 3, true), ('memory_3', 2, true), ('memory_4', 2, true), ('memory_5', 1, true) $$,
   'access_count / last_accessed: +1 on exactly each memory returned');
 select is((select access_count from public.user_memories where user_id = :'b' and memory_key = 'memory_1'), 0,
   'the other user''s memories are untouched');
-select tests.act_as_service();
+select tests.authenticate_as_service_role();
 select results_eq(format($$ select memory_key, access_count from public.match_memories(pg_temp.vec(10, 0.1), 1, '{}', %L) $$, :'a'),
   $$ values ('memory_1'::text, 4) $$, 'the service role names the user; its read counts too (and the row shows the new count)');
 select throws_ok($$ select * from public.match_memories(pg_temp.vec(10)) $$, '22023', null, 'the service role naming nobody: 22023');
 
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select throws_ok(format($$ select * from public.match_memories(pg_temp.vec(10), 3, '{}', %L) $$, :'b'), '42501', null,
   'a user naming another user: 42501');
 select throws_ok($$ select * from public.match_memories(null) $$, '22023', 'the query embedding is required', 'a null embedding: 22023');
@@ -226,15 +218,15 @@ select throws_ok($$ select * from public.match_memories(pg_temp.vec(10), null) $
 select throws_ok($$ select * from public.match_memories(pg_temp.vec(10), 3, '[1]') $$, '22023', 'filter must be a JSON object', 'a filter that is no object: 22023');
 select throws_ok($$ select * from public.match_memories(pg_temp.vec(10), 3, '{"source": "x"}') $$, '22023',
   'filter may only use the keys memory_key, memory_category, importance', 'an unknown filter key: 22023');
-select tests.act_as_postgres();
+select tests.reset_authentication();
 select is((select sum(access_count) from public.user_memories where user_id = :'a'), 13::bigint,
   'refused calls recorded no read');
 
 -- Embeddings are written by their owner (RLS) and the service role; a wrong dimension is the type's 400.
-select tests.act_as_user(:'a');
-select is(pg_temp.affected(format($$ update public.user_memories set embedding = pg_temp.vec(20) where user_id = %L and memory_key = 'no_embedding' $$, :'a')),
+select tests.authenticate_as('a');
+select is(tests.affected(format($$ update public.user_memories set embedding = pg_temp.vec(20) where user_id = %L and memory_key = 'no_embedding' $$, :'a')),
   1::bigint, 'the owner sets their memory''s embedding');
-select is(pg_temp.affected(format($$ update public.user_memories set embedding = pg_temp.vec(20) where user_id = %L $$, :'b')),
+select is(tests.affected(format($$ update public.user_memories set embedding = pg_temp.vec(20) where user_id = %L $$, :'b')),
   0::bigint, 'not another user''s');
 select throws_ok(format($$ update public.user_memories set embedding = '[1,2,3]' where user_id = %L $$, :'a'),
   '22000', 'expected 1536 dimensions, not 3', 'a wrong dimension: pgvector''s own error (22000, HTTP 400)');
@@ -243,7 +235,7 @@ select lives_ok(format($$ insert into public.chat_messages (user_id, message_tex
   'the owner writes a chat message with its embedding');
 
 -- match_chat_messages: b has many messages nearer to the query than a's; a still gets a's own.
-select tests.act_as_postgres();
+select tests.reset_authentication();
 insert into public.chat_messages (user_id, message_text, sender_type, embedding)
 select :'b', 'b near ' || n, 'user', pg_temp.vec(40, n * 0.001) from generate_series(1, 300) n;
 insert into public.chat_messages (user_id, message_text, sender_type, embedding, session_id)
@@ -251,7 +243,7 @@ select :'a', 'a tea talk ' || n, case when n % 2 = 0 then 'ai' else 'user' end, 
        case when n <= 2 then 'c0000000-0000-4000-8000-000000000001'::uuid end
 from generate_series(1, 8) n;
 analyze public.chat_messages;
-select tests.act_as_user(:'a');
+select tests.authenticate_as('a');
 select results_eq($$ select content from public.match_chat_messages(pg_temp.vec(40), 3) $$,
   array['a tea talk 1', 'a tea talk 2', 'a tea talk 3'], 'match_chat_messages: the user''s nearest messages, best first');
 select results_eq($$ select content from public.match_chat_messages(pg_temp.vec(40), 2, '{"sender_type": "ai"}') $$,
