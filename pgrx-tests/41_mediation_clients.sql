@@ -9,8 +9,9 @@ begin;
 select plan(160);
 
 -- Helpers, rolled back with the test ----------------------------------------------------------
--- tests.get_supabase_uid(name): a fixture user's id (sql/test_helpers.sql); pg_temp.s(n): session n; pg_temp.pid(who, n): who's
--- participant row id in session n (looked up as postgres).
+-- tests.get_supabase_uid(name): a fixture user's id (sql/test_helpers.sql);
+-- pg_temp.s(n): session n; pg_temp.pid(who, n): who's participant row id in session n (looked up
+-- as postgres).
 create function pg_temp.s(p_n int) returns uuid language sql immutable
   as $$ select ('5e552000-0000-4000-8000-00000000000' || p_n)::uuid $$;
 create function pg_temp.pid(p_who text, p_n int) returns bigint language sql stable
