@@ -254,3 +254,180 @@ pub fn assert_changes_nothing(method: &str, path: &str, who: &As, body: Option<&
         r.text
     );
 }
+
+// ---- For the catalog-generated sweeps (sweep_isolation, sweep_bad_input) ------------------------
+
+/// How long a sweep waits for one answer: longer means a hang.
+pub const SWEEP_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An answer as the sweeps look at it: besides status and body, the status line's reason phrase
+/// and every header name as received, where text injected from a request would show.
+#[derive(Debug)]
+pub struct RawResp {
+    pub status: u16,
+    pub reason: String,
+    pub text: String,
+    pub body: Value,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Like `api` (same `who` headers, through the gateway), but a transport failure (timeout after
+/// SWEEP_REQUEST_TIMEOUT, an answer that is not valid HTTP) is returned as Err, not a panic.
+pub fn try_api(
+    method: &str,
+    path: &str,
+    who: &As,
+    body: Option<&Value>,
+    headers: &[(&str, &str)],
+) -> Result<RawResp, String> {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    let agent = AGENT.get_or_init(|| {
+        ureq::AgentBuilder::new()
+            .timeout(SWEEP_REQUEST_TIMEOUT)
+            .build()
+    });
+    let s = stack();
+    let url = format!("{}/rest/v1{}", s.api_url, path);
+    let mut req = agent.request(method, &url);
+    let bearer = |t: &str| format!("Bearer {t}");
+    match who {
+        As::Anon => req = req.set("apikey", &s.anon_key),
+        As::Service => {
+            req = req
+                .set("apikey", &s.service_role_key)
+                .set("Authorization", &bearer(&s.service_role_key))
+        }
+        As::User(t) | As::Bearer(t) => {
+            req = req
+                .set("apikey", &s.anon_key)
+                .set("Authorization", &bearer(t))
+        }
+        As::Nobody => {}
+    }
+    for (k, v) in headers {
+        req = req.set(k, v);
+    }
+    let result = match body {
+        Some(b) => req
+            .set("Content-Type", "application/json")
+            .send_string(&b.to_string()),
+        None => req.call(),
+    };
+    let resp = match result {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => return Err(e.to_string()),
+    };
+    let status = resp.status();
+    let reason = resp.status_text().to_string();
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .filter_map(|n| resp.header(&n).map(|v| (n.to_lowercase(), v.to_string())))
+        .collect();
+    let text = resp.into_string().map_err(|e| e.to_string())?;
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Ok(RawResp {
+        status,
+        reason,
+        text,
+        body,
+        headers,
+    })
+}
+
+/// Percent-encodes a value for a query string (everything but RFC 3986's unreserved characters).
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One input argument of an RPC.
+#[derive(Debug, Clone)]
+pub struct RpcArg {
+    pub name: String,
+    /// `format_type` of the argument, e.g. `uuid`, `integer`, `timestamp with time zone`.
+    pub type_name: String,
+    pub has_default: bool,
+}
+
+/// A function PostgREST serves as `/rpc/NAME`, read from the catalog.
+#[derive(Debug, Clone)]
+pub struct RpcFunction {
+    pub name: String,
+    pub signature: String,
+    pub args: Vec<RpcArg>,
+    pub returns_set: bool,
+    /// `format_type` of the result (`record` for OUT parameters, a table name for `setof table`).
+    pub returns: String,
+    /// `s`table or `i`mmutable functions are also callable with GET.
+    pub volatility: char,
+    /// Which of anon, authenticated, service_role may execute it.
+    pub roles: Vec<String>,
+}
+
+/// Every function in `public` that PostgREST serves as an RPC: not trigger functions, not the
+/// computed relationships (one argument of a table or view's row type), not procedures.
+pub fn rpc_functions() -> Vec<RpcFunction> {
+    let rows = db()
+        .query(
+            "select p.oid::regprocedure::text, p.proname::text,
+                    coalesce((select array_agg(n order by o) from unnest(p.proargnames[1:p.pronargs]) with ordinality a(n, o)), '{}'),
+                    coalesce((select array_agg(format_type(t, null) order by o) from unnest(p.proargtypes::oid[]) with ordinality a(t, o)), '{}'),
+                    p.pronargdefaults::int4, p.proretset, format_type(p.prorettype, null), p.provolatile::text,
+                    array(select r from unnest(array['anon', 'authenticated', 'service_role']) r
+                          where has_function_privilege(r, p.oid, 'execute'))
+             from pg_proc p
+             where p.pronamespace = 'public'::regnamespace and p.prokind = 'f'
+               and p.prorettype not in ('trigger'::regtype, 'event_trigger'::regtype)
+               and not (p.pronargs = 1 and exists (
+                     select from pg_type t join pg_class c on c.oid = t.typrelid
+                     where t.oid = p.proargtypes[0] and c.relnamespace = 'public'::regnamespace))
+               -- the argument names of proargnames[1:pronargs] are the input ones only when there are no OUT arguments before them
+               and (p.proargmodes is null or p.proargmodes[1:p.pronargs] <@ array['i', 'b', 'v']::\"char\"[])
+             order by 1",
+            &[],
+        )
+        .expect("read the RPCs from the catalog");
+    rows.iter()
+        .map(|r| {
+            let names: Vec<String> = r.get(2);
+            let types: Vec<String> = r.get(3);
+            let n_defaults = r.get::<_, i32>(4) as usize;
+            let first_default = names.len().saturating_sub(n_defaults);
+            RpcFunction {
+                signature: r.get(0),
+                name: r.get(1),
+                args: names
+                    .into_iter()
+                    .zip(types)
+                    .enumerate()
+                    .map(|(i, (name, type_name))| RpcArg {
+                        name,
+                        type_name,
+                        has_default: i >= first_default,
+                    })
+                    .collect(),
+                returns_set: r.get(5),
+                returns: r.get(6),
+                volatility: r.get::<_, String>(7).chars().next().unwrap(),
+                roles: r.get(8),
+            }
+        })
+        .collect()
+}
+
+/// The caller for one of the API roles (`authenticated` signs in as `user`).
+pub fn as_role(role: &str, user: &str) -> As {
+    match role {
+        "anon" => As::Anon,
+        "service_role" => As::Service,
+        "authenticated" => As::User(user_token(user)),
+        other => panic!("not an API role: {other}"),
+    }
+}
