@@ -132,7 +132,8 @@ declare
 begin
   perform convo.check_token_budget('p_memory_tokens', p_memory_tokens, 0, v_max);
 
-  v_memory_ids := convo.fit_memories(v_user, p_memory_tokens);
+  v_memory_ids := case when p_memory_tokens > 0 then convo.fit_memories(v_user, p_memory_tokens)
+                       else '{}' end;
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', m.id, 'memory_key', m.memory_key, 'memory_value', m.memory_value,
            'memory_category', m.memory_category, 'importance', m.importance, 'token_count', m.tokens)
@@ -141,7 +142,7 @@ begin
     into v_memories, v_memory_tokens
   from (select u.*, convo.count_tokens(u.memory_key || ': ' || u.memory_value) as tokens
         from public.user_memories u
-        where u.user_id = v_user and u.id = any (v_memory_ids)) m;
+        where cardinality(v_memory_ids) > 0 and u.user_id = v_user and u.id = any (v_memory_ids)) m;
 
   v_turn_ids := convo.fit_chat_turns(v_user, (v_max - v_memory_tokens)::integer, p_session_id);
   select coalesce(jsonb_agg(x.message order by x.at, x.id, x.reply), '[]'::jsonb),
