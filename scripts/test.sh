@@ -125,7 +125,17 @@ fi
 # pgTAP: schema, RLS and the schema-wide rules, in the stack named by the environment
 pgtap() { scripts/pgtap.sh; }
 # HTTP through the real PostgREST with real JWTs, and the migration runner
-http() { cargo test -p pg_convo_integration --no-fail-fast -- --test-threads=4; }
+http() {
+  # Cargo builds only the test files tests/Cargo.toml names: a new tests/it/*.rs without its
+  # [[test]] entry would silently never run, so it fails the suite instead.
+  local f unlisted=0
+  for f in tests/it/*.rs; do
+    grep -qF "path = \"it/$(basename "$f")\"" tests/Cargo.toml \
+      || { echo "http: $f has no [[test]] entry in tests/Cargo.toml: add one"; unlisted=1; }
+  done
+  [ "$unlisted" = 0 ] || return 1
+  cargo test -p pg_convo_integration --no-fail-fast -- --test-threads=4
+}
 # the seeds' own calls through the official clients
 clients() { scripts/clients.sh install && scripts/clients.sh run; }
 replayed() { grep -h '^replayed:' "$LOGS/$1.log" | tail -n1 || true; }

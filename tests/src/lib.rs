@@ -201,17 +201,40 @@ pub fn db() -> postgres::Client {
         .expect("connect to the stack's database")
 }
 
-/// A new user in auth.users (the profiles trigger, once it exists, gives them a profile).
+/// A new user, made by the test-helper library every suite shares (`tests.create_user`, from
+/// sql/test_helpers.sql: a row in auth.users, and so a profile); returns the id.
 pub fn create_user(label: &str) -> String {
-    let id = uuid::Uuid::new_v4();
-    let email = format!("{label}-{id}@example.test");
-    db().execute(
-        "insert into auth.users (id, aud, role, email, raw_user_meta_data)
-         values ($1, 'authenticated', 'authenticated', $2, jsonb_build_object('full_name', $3::text))",
-        &[&id, &email, &label],
-    )
-    .expect("create user");
-    id.to_string()
+    ensure_test_helpers();
+    let email = format!("{label}-{}@example.test", uuid::Uuid::new_v4());
+    let row = db()
+        .query_one("select tests.create_user($1, $2)", &[&email, &label])
+        .expect("create user");
+    row.get::<_, uuid::Uuid>(0).to_string()
+}
+
+/// Loads sql/test_helpers.sql into the stack's database unless it is there already (the pgtap
+/// suite loads it first in `make test`); once per process, under a lock, since test threads and
+/// test binaries share the database.
+fn ensure_test_helpers() {
+    static LOADED: OnceLock<()> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        let mut db = db();
+        let mut tx = db.transaction().expect("begin");
+        tx.batch_execute("select pg_advisory_xact_lock(hashtext('pg_convo test helpers'))")
+            .expect("lock");
+        let present: bool = tx
+            .query_one(
+                "select to_regprocedure('tests.create_user(text, text)') is not null",
+                &[],
+            )
+            .expect("look for the test helpers")
+            .get(0);
+        if !present {
+            tx.batch_execute(include_str!("../../sql/test_helpers.sql"))
+                .expect("load sql/test_helpers.sql");
+        }
+        tx.commit().expect("commit");
+    });
 }
 
 /// Tells PostgREST to reload its schema cache and waits until `ready` says the change is served.
