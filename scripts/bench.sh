@@ -133,8 +133,8 @@ compare "chat (a)/(c) Rust vs two inserts" chat_rust chat_two ">= 1.5"
 
 # --- agent sessions (issue 6) ------------------------------------------------------------------
 say "load_or_create_session: 16 clients on 8 phones, steady state (no rollover due)"
-sessions_rust() { psql_bench -f bench/sessions_setup_steady.sql; tps "sessions_rust-$1" bench/sessions_rust.pgbench 16; }
-sessions_seed() { psql_bench -f bench/sessions_setup_steady.sql; tps "sessions_seed_pattern-$1" bench/sessions_seed_pattern.pgbench 16; }
+sessions_rust() { psql_bench -f bench/agent_sessions_setup_steady.sql; tps "sessions_rust-$1" bench/agent_sessions_rust.pgbench 16; }
+sessions_seed() { psql_bench -f bench/agent_sessions_setup_steady.sql; tps "sessions_seed_pattern-$1" bench/agent_sessions_seed_pattern.pgbench 16; }
 variant sessions_rust calls/s "(a) Rust load_or_create_session"
 variant sessions_seed calls/s "(b) seed's statements, one by one"
 rounds sessions_rust sessions_seed
@@ -154,10 +154,10 @@ race() { # NAME SCRIPT SETUP
   printf '  %-28s errors=%-3s sessions=%-3s session_number=%-3s rollovers=%s\n' "$1" "$errors" "$sessions" "$number" "$rollovers"
 }
 say "races: 16 clients at once on one phone (expected: errors=0 sessions=1; after a timeout session_number=2, rollovers=1)"
-race "rust, new phone" sessions_race_rust.pgbench sessions_setup_new.sql
-race "seed, new phone" sessions_race_seed.pgbench sessions_setup_new.sql
-race "rust, timed out" sessions_race_rust.pgbench sessions_setup_timed_out.sql
-race "seed, timed out" sessions_race_seed.pgbench sessions_setup_timed_out.sql
+race "rust, new phone" agent_sessions_race_rust.pgbench agent_sessions_setup_new.sql
+race "seed, new phone" agent_sessions_race_seed.pgbench agent_sessions_setup_new.sql
+race "rust, timed out" agent_sessions_race_rust.pgbench agent_sessions_setup_timed_out.sql
+race "seed, timed out" agent_sessions_race_seed.pgbench agent_sessions_setup_timed_out.sql
 
 # --- music (issue 4) ---------------------------------------------------------------------------
 say "music_interactions insert: $CLIENTS clients: Rust trigger vs the seed's PL/pgSQL trigger vs none"
@@ -302,7 +302,7 @@ variant http_1_seed     ms "one caller: the seed's 3 requests"
 variant http_1_rpc      ms "one caller: rpc/load_or_create_session"
 # shellcheck disable=SC2016  # the single-quoted arguments are awk programs
 for r in $(seq 1 "$ROUNDS"); do
-  psql_bench -f bench/sessions_setup_steady.sql
+  psql_bench -f bench/agent_sessions_setup_steady.sql
   STACK_ENV="$STACK_DIR/stack.env" "$HTTP_BENCH" "$DURATION" >"$OUT/http-$r.log"
   pick() { awk "$1" "$OUT/http-$r.log"; }
   VALUE[http_chat_rpc,$r]=$(pick '/rpc\/store_chat_pair/ { print $(NF-1) }')

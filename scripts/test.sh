@@ -5,7 +5,7 @@
 #   scripts/test.sh SUITE      one of the names below
 #
 #   lint       cargo fmt --check, clippy -D warnings
-#   pgrx       #[pg_test]s (cargo pgrx test)
+#   pg_test    the Rust #[pg_test]s (cargo pgrx test); not pgrx-tests/, which holds the pgTAP suites
 #   stack      the local stack itself: gateway, bootstrap, restarts (scripts/test_stack.sh)
 #   types      generated types are fresh, tsc       ┐
 #   pgtap      pgTAP suites in pgrx-tests/          │
@@ -85,7 +85,7 @@ lint() { cargo fmt --all --check && cargo clippy --workspace --all-targets -- -D
 want lint && run_suite lint count_none lint
 
 # 2. #[pg_test]s, in a temporary Postgres that cargo-pgrx runs as the postgres user ------------
-pgrx_tests() {
+pg_tests() {
   # A server environment that asks for Rust backtraces: errors' DETAIL must still carry none
   # (errors::tests::no_rust_backtrace_reaches_the_client).
   export RUST_BACKTRACE=1
@@ -96,14 +96,14 @@ pgrx_tests() {
     cargo pgrx test pg15
   fi
 }
-if want pgrx; then
-  run_suite pgrx count_cargo pgrx_tests
+if want pg_test; then
+  run_suite pg_test count_cargo pg_tests
   # cargo pgrx test installed its debug build, with test-only functions: put the release back.
   rm -f .tools/installed.stamp
 fi
 
 # The release build, installed: every suite from here on uses it.
-if [ "$ONLY" != lint ] && [ "$ONLY" != pgrx ]; then
+if [ "$ONLY" != lint ] && [ "$ONLY" != pg_test ]; then
   banner "install (release build)"
   make --no-print-directory install >"$LOGS/install.log" 2>&1 || { cat "$LOGS/install.log"; echo "make install failed"; exit 1; }
 fi
