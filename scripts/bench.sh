@@ -174,6 +174,24 @@ toggle enable disable >/dev/null
 compare "music (a)/(b) Rust vs seed's trigger" music_rust music_seed ">= 1.0"
 compare "music (a)/(c) Rust vs no trigger" music_rust music_none ">= 0.75"
 
+# Bulk inserts (issue 11): 0.2.0 folds each INSERT statement once (a statement-level trigger over
+# its new rows, upserted in (user, genre) order) where 0.1.0 folded row by row, in arrival order,
+# which deadlocked concurrent bulk inserts whose genres came in different orders. The 0.1.0 row
+# trigger function is still in the extension: put it on beside the new one and compare, 1 client
+# (with more, the 0.1.0 fold deadlocks: scripts/race_test.sh, isolation/specs/music_bulk_opposite_orders.spec).
+say "music bulk insert (30 rows in one statement), 1 client: 0.2.0 statement fold vs 0.1.0 row fold"
+psql_bench -c "create trigger music_interactions_fold_genre_preference_0_1_0 after insert on public.music_interactions for each row execute function convo.fold_genre_preference()" >/dev/null
+fold() { psql_bench -c "alter table public.music_interactions $1 trigger music_interactions_fold_genre_preferences" \
+                    -c "alter table public.music_interactions $2 trigger music_interactions_fold_genre_preference_0_1_0" >/dev/null; }
+bulk_statement() { fold enable disable; tps "music_bulk_statement-$1" bench/music_bulk_insert.pgbench 1; }
+bulk_row()       { fold disable enable; tps "music_bulk_row-$1" bench/music_bulk_insert.pgbench 1; }
+variant bulk_statement stmts/s "0.2.0: one fold per statement"
+variant bulk_row       stmts/s "0.1.0: one fold per row"
+rounds bulk_statement bulk_row
+fold enable disable
+psql_bench -c "drop trigger music_interactions_fold_genre_preference_0_1_0 on public.music_interactions" >/dev/null
+compare "music bulk insert: statement fold / row fold" bulk_statement bulk_row
+
 say "recompute_genre_preferences for a user with 100k interactions vs the plain SQL GROUP BY (1 client)"
 psql_bench -f bench/music_history.sql
 recompute() { latency "music_recompute-$1" bench/music_recompute.pgbench; }
