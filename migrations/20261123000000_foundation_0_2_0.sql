@@ -73,6 +73,35 @@ grant execute on function convo.acting_user(uuid) to authenticated, service_role
 -- fires, each listed column that is null gets its default expression evaluated (once per null).
 -- An upsert resolves its conflict with the row as this trigger left it (EXCLUDED), so a null
 -- there means the default too. Updates are not touched: PATCH {col: null} stays a 400.
+-- The value a column's default expression gives now, as jsonb (null when it has no default): the
+-- two triggers below apply it to a row with jsonb_populate_record.
+create function convo.column_default_value(p_table regclass, p_column text)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_default text;
+  v_value jsonb;
+begin
+  select pg_catalog.pg_get_expr(d.adbin, d.adrelid) into v_default
+  from pg_catalog.pg_attribute a
+  join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+  where a.attrelid = p_table and a.attname = p_column;
+  if v_default is null then
+    return 'null'::jsonb;
+  end if;
+  execute pg_catalog.format('select to_jsonb(%s)', v_default) into v_value;
+  return v_value;
+end
+$$;
+comment on function convo.column_default_value(regclass, text) is
+  'The current value of a column''s default expression, as jsonb (null without a default); used by the fill_column_defaults and keep_server_columns triggers.';
+revoke execute on function convo.column_default_value(regclass, text) from public;
+-- called inside the triggers, which run as the writer: every role that may write needs it
+grant execute on function convo.column_default_value(regclass, text) to anon, authenticated, service_role;
+
 create function convo.fill_column_defaults()
 returns trigger
 language plpgsql
@@ -80,17 +109,11 @@ set search_path = ''
 as $$
 declare
   v_col text;
-  v_default text;
-  v_value jsonb;
 begin
   foreach v_col in array tg_argv loop
     if to_jsonb(new) -> v_col = 'null'::jsonb then
-      select pg_catalog.pg_get_expr(d.adbin, d.adrelid) into v_default
-      from pg_catalog.pg_attribute a
-      join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-      where a.attrelid = tg_relid and a.attname = v_col;
-      execute format('select to_jsonb(%s)', v_default) into v_value;
-      new := jsonb_populate_record(new, jsonb_build_object(v_col, v_value));
+      new := jsonb_populate_record(new,
+               jsonb_build_object(v_col, convo.column_default_value(tg_relid, v_col)));
     end if;
   end loop;
   return new;
@@ -162,21 +185,12 @@ as $$
 declare
   v_col text;
   v_value jsonb;
-  v_default text;
 begin
   foreach v_col in array tg_argv loop
     if tg_op = 'UPDATE' then
       v_value := to_jsonb(old) -> v_col;
     else
-      select pg_catalog.pg_get_expr(d.adbin, d.adrelid) into v_default
-      from pg_catalog.pg_attribute a
-      left join pg_catalog.pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-      where a.attrelid = tg_relid and a.attname = v_col;
-      if v_default is null then
-        v_value := 'null'::jsonb;
-      else
-        execute format('select to_jsonb(%s)', v_default) into v_value;
-      end if;
+      v_value := convo.column_default_value(tg_relid, v_col);
     end if;
     if to_jsonb(new) -> v_col is distinct from v_value then
       new := jsonb_populate_record(new, jsonb_build_object(v_col, v_value));
