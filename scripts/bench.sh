@@ -8,15 +8,15 @@
 # runs as ROUNDS interleaved rounds, A B A B A B …, each variant for the same SECONDS, and reports
 # the median of the per-round ratios with their min–max. A summary table ends the run.
 # Environment: BENCH_ROUNDS (default 3), BENCH_CLIENTS (default 4), BENCH_DB_PORT / BENCH_API_PORT /
-# BENCH_REST_PORT (default 54522 / 54521 / 54525), CARGO_TARGET_DIR (for the HTTP client).
+# BENCH_REST_PORT (default 24522 / 24521 / 24525), CARGO_TARGET_DIR (for the HTTP client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${1:-${BENCH_SECONDS:-5}}
 ROUNDS=${BENCH_ROUNDS:-3}
 CLIENTS=${BENCH_CLIENTS:-4}
-export STACK_DIR="$ROOT/.local/bench-stack" DB_PORT=${BENCH_DB_PORT:-54522}
-export API_PORT=${BENCH_API_PORT:-54521} REST_PORT=${BENCH_REST_PORT:-54525}
+export STACK_DIR="$ROOT/.local/bench-stack" DB_PORT=${BENCH_DB_PORT:-24522}
+export API_PORT=${BENCH_API_PORT:-24521} REST_PORT=${BENCH_REST_PORT:-24525}
 PGBIN=$(/usr/bin/pg_config --bindir)
 export PATH="$HOME/.cargo/bin:$PATH"
 export PGPASSWORD=postgres PGCLIENTENCODING=UTF8 PGOPTIONS="-c client_min_messages=warning"

@@ -13,8 +13,9 @@
 #      `.ilike('message_text', '%word%')` under RLS; a rare and a common word.
 #
 # Each comparison runs interleaved (A B A B A B, BENCH_ROUNDS rounds), one client, and reports the
-# median and min-max of the per-run mean latencies. Ports: DB_PORT, API_PORT, REST_PORT
-# (default 54822, 54821, 54825).
+# median and min-max of the per-run mean latencies. Ports: BENCH_SEARCH_DB_PORT, _API_PORT,
+# _REST_PORT (default 24822, 24821, 24825); not stack.sh's DB_PORT…, on purpose: a shell that
+# points those at the `make up` stack must not start a second Postgres on its port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -25,7 +26,8 @@ PER_USER=${BENCH_PER_USER:-100}
 MESSAGES=${BENCH_MESSAGES:-1000000}
 HEAVY=${BENCH_HEAVY:-100000}
 export STACK_DIR="$ROOT/.local/bench-search"
-export DB_PORT=${DB_PORT:-54822} API_PORT=${API_PORT:-54821} REST_PORT=${REST_PORT:-54825}
+export DB_PORT=${BENCH_SEARCH_DB_PORT:-24822} API_PORT=${BENCH_SEARCH_API_PORT:-24821}
+export REST_PORT=${BENCH_SEARCH_REST_PORT:-24825}
 PGBIN=$(/usr/bin/pg_config --bindir)
 export PGPASSWORD=postgres
 DB=(-h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres)

@@ -8,17 +8,20 @@
 #   chat_sessions.last_message_at is its newest message; genre preferences equal a recompute;
 #   one session per phone; user_sessions.total_messages equals its messages.
 #
-#   scripts/crash_test.sh                     a throwaway stack in .local/crash-stack (ports 546xx)
-#   STACK_DIR=… DB_PORT=… API_PORT=… REST_PORT=… scripts/crash_test.sh     another stack
+#   scripts/crash_test.sh        a throwaway stack in .local/crash-stack (ports 24621/24622/24625)
+#   CRASH_STACK_DIR=… CRASH_DB_PORT=… CRASH_API_PORT=… CRASH_REST_PORT=… scripts/crash_test.sh
+#                                elsewhere. Not stack.sh's STACK_DIR/DB_PORT…, on purpose: a shell
+#                                that points those at the `make up` stack must not crash it.
 #
+# The stack is created afresh each time (its ports are written into its data directory).
 # Bounded (about 30 s; CRASHES=4 rounds by default), and leaves its stack stopped whatever
 # happens (KEEP_WORK=1 keeps the generated pgbench scripts and their logs). Ends with
 # `crash: N passed, M failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-export STACK_DIR=${STACK_DIR:-$ROOT/.local/crash-stack} DB_PORT=${DB_PORT:-54622}
-export API_PORT=${API_PORT:-54621} REST_PORT=${REST_PORT:-54625}
+export STACK_DIR=${CRASH_STACK_DIR:-$ROOT/.local/crash-stack} DB_PORT=${CRASH_DB_PORT:-24622}
+export API_PORT=${CRASH_API_PORT:-24621} REST_PORT=${CRASH_REST_PORT:-24625}
 CRASHES=${CRASHES:-4}
 PGBIN=$(/usr/bin/pg_config --bindir)
 PGDATA="$STACK_DIR/db"
@@ -44,6 +47,8 @@ check() { # check NAME OK(0/1) [DETAIL]
 }
 finish() { echo "crash: $PASSED passed, $FAILED failed"; [ "$FAILED" = 0 ]; exit $?; }
 
+scripts/stack.sh down >/dev/null 2>&1 || true
+rm -rf "$STACK_DIR"
 scripts/stack.sh up >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; check "the stack starts" 1; finish; }
 
 # The load's own users (each with one chat session) and phones: d0d0d0d0-…-00000000000N,

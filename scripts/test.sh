@@ -14,7 +14,8 @@
 #   tokens     token counts = OpenAI's tiktoken     │
 #   isolation  pg_isolation_regress specs           │
 #   race       deadlock and race suite over HTTP    │
-#   readme     README commands work as printed      ┘
+#   readme     README commands and examples work    ┘
+#              as printed (scripts/check_readme_*.sh)
 #   upgrade    a 0.1.0 database with data, upgraded by `make migrate`; pgtap, http and clients
 #              again against it (scripts/test_upgrade.sh)
 #   package    `make package`, installed into a scratch Postgres prefix (scripts/test_package.sh)
@@ -27,13 +28,18 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
 ONLY=${1:-}
+# scripts/check_readme_commands.sh reads it: the README's `make test` is this very run
+export CONVO_MAKE_TEST=1
 
+# Every throwaway stack (here, and the bench/types/crash/package scripts' own) listens on a 24xxx
+# port: below Linux's ephemeral range (32768-60999), where a busy client's source port (PostgREST's
+# and nginx's pooled connections, pgbench's) could hold the port a stack is about to bind.
 # The throwaway test stack: the fresh database the pgtap … race suites run against.
-export STACK_DIR="$ROOT/.local/test-stack" DB_PORT=54422 API_PORT=54421 REST_PORT=54425
+export STACK_DIR="$ROOT/.local/test-stack" DB_PORT=24422 API_PORT=24421 REST_PORT=24425
 export STACK_ENV="$STACK_DIR/stack.env"
 # The upgraded stack: created at 0.1.0, filled, then migrated (scripts/test_upgrade.sh).
 UPGRADE_STACK_DIR="$ROOT/.local/upgrade-stack"
-UPGRADE_PORTS=(API_PORT=54931 DB_PORT=54932 REST_PORT=54935)
+UPGRADE_PORTS=(API_PORT=24931 DB_PORT=24932 REST_PORT=24935)
 LOGS="$ROOT/.local/test-logs"; mkdir -p "$LOGS"
 SUMMARY=()
 TOTAL_PASSED=0
@@ -62,6 +68,8 @@ count_prove() { grep -Eo 'Tests=[0-9]+' "$1" | tail -n1 | cut -d= -f2 || echo 0;
 # the scripts' own closing line: "<name>: N passed, M failed"
 count_line()  { sed -nE 's/^[a-z]+: ([0-9]+) passed, [0-9]+ failed.*/\1/p' "$1" | tail -n1 | grep . || echo 0; }
 count_none()  { echo 0; }
+# the sum of every such line (a suite that runs several scripts)
+count_lines() { sed -nE 's/^[a-z-]+: ([0-9]+) passed, [0-9]+ failed.*/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'; }
 
 finish() {
   local rc=$1
@@ -111,7 +119,7 @@ trap stop_stacks EXIT
 
 # 3. the local stack itself, on a stack of its own ------------------------------------------------
 want stack && run_suite stack count_line \
-  env STACK_DIR="$ROOT/.local/stack-test" API_PORT=54621 DB_PORT=54622 REST_PORT=54625 scripts/test_stack.sh
+  env STACK_DIR="$ROOT/.local/stack-test" API_PORT=24621 DB_PORT=24622 REST_PORT=24625 scripts/test_stack.sh
 
 # 4. the throwaway test stack: fresh database, migrated ------------------------------------------
 if want_any pgtap http clients tokens types isolation race readme; then
@@ -152,9 +160,19 @@ fi
 want tokens && run_suite tokens count_line scripts/test_tokens.sh
 want isolation && run_suite isolation count_line scripts/isolation.sh
 want race && run_suite race count_line scripts/race_test.sh
-# every README command marked `<!-- check: run -->` works as printed
-readme() { scripts/check_readme_commands.sh --self-test && scripts/check_readme_commands.sh; }
-want readme && run_suite readme count_line readme
+# every command the README prints works as printed (`make test` itself is the one not run: this
+# is it), and so does every supabase-js / supabase-py example
+readme() {
+  local f
+  scripts/check_readme_commands.sh --self-test || return 1
+  # the README, then each folder's
+  for f in README.md */README.md; do
+    echo "# $f"
+    scripts/check_readme_commands.sh "$f" || return 1
+    if grep -qE '^[[:space:]]*```(js|ts|python)[[:space:]]*$' "$f"; then scripts/check_readme_examples.sh "$f" || return 1; fi
+  done
+}
+want readme && run_suite readme count_lines readme
 want_any pgtap http clients tokens types isolation race readme && stop_stacks
 
 # 5. upgrade: a 0.1.0 database with data in every domain, upgraded by `make migrate` -----------------
@@ -175,12 +193,9 @@ fi
 want package && run_suite package count_line scripts/test_package.sh
 
 # 7. crash test, last: immediate stops under load on a stack of its own -----------------------------
-if want crash; then
-  # a stack of its own, created afresh (its ports are written into its data directory)
-  env STACK_DIR="$ROOT/.local/crash-stack" scripts/stack.sh down >/dev/null 2>&1 || true
-  rm -rf "$ROOT/.local/crash-stack"
-fi
+# (a stack of its own, created afresh by the script)
 want crash && run_suite crash count_line \
-  env STACK_DIR="$ROOT/.local/crash-stack" API_PORT=54941 DB_PORT=54942 REST_PORT=54945 scripts/crash_test.sh
+  env CRASH_STACK_DIR="$ROOT/.local/crash-stack" CRASH_API_PORT=24941 CRASH_DB_PORT=24942 CRASH_REST_PORT=24945 \
+  scripts/crash_test.sh
 
 finish 0

@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-PKG_PORT=${PKG_PORT:-54530}
+PKG_PORT=${PKG_PORT:-24530}
 SYS_LIB=/usr/lib/postgresql/15
 SYS_SHARE=/usr/share/postgresql/15
 VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)

@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
 export STACK_DIR=${STACK_DIR:-$ROOT/.local/stack-test}
-export API_PORT=${API_PORT:-54621} DB_PORT=${DB_PORT:-54622} REST_PORT=${REST_PORT:-54625}
+export API_PORT=${API_PORT:-24621} DB_PORT=${DB_PORT:-24622} REST_PORT=${REST_PORT:-24625}
 unset DATABASE_URL MIGRATIONS_DIR RUST_BACKTRACE RUST_LIB_BACKTRACE
 LIBRARY="$(/usr/bin/pg_config --pkglibdir)/pg_convo.so"
 MARKER="$STACK_DIR/.stack-test"   # this suite wipes only a folder it made itself

@@ -38,8 +38,8 @@ env_file=${STACK_ENV:-$ROOT/.local/test-stack/stack.env}
 rest_url=$(sed -n 's/^REST_URL=//p' "$env_file" 2>/dev/null)
 if [ -z "$rest_url" ] || ! answers "$rest_url"; then
   [ -z "${STACK_ENV:-}" ] || die "the stack of STACK_ENV=$STACK_ENV does not answer (start it, or unset STACK_ENV)"
-  OWN_STACK=(STACK_DIR="${TYPES_STACK_DIR:-$ROOT/.local/types-stack}" DB_PORT="${TYPES_DB_PORT:-54722}"
-             API_PORT="${TYPES_API_PORT:-54721}" REST_PORT="${TYPES_REST_PORT:-54725}")
+  OWN_STACK=(STACK_DIR="${TYPES_STACK_DIR:-$ROOT/.local/types-stack}" DB_PORT="${TYPES_DB_PORT:-24722}"
+             API_PORT="${TYPES_API_PORT:-24721}" REST_PORT="${TYPES_REST_PORT:-24725}")
   echo "[types] no test stack running: a throwaway stack of its own (fresh database, all migrations)"
   env "${OWN_STACK[@]}" scripts/stack.sh down >/dev/null 2>&1
   rm -rf "${OWN_STACK[0]#STACK_DIR=}/db"

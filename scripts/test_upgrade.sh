@@ -26,7 +26,7 @@ ROOT=$(pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
 export STACK_DIR
 STACK_DIR=$(realpath -m "${STACK_DIR:-$ROOT/.local/upgrade-stack}")
-export DB_PORT=${DB_PORT:-54522} API_PORT=${API_PORT:-54521} REST_PORT=${REST_PORT:-54525}
+export DB_PORT=${DB_PORT:-24522} API_PORT=${API_PORT:-24521} REST_PORT=${REST_PORT:-24525}
 unset DATABASE_URL MIGRATIONS_DIR   # make migrate must find the stack through STACK_DIR
 
 FROM_VERSION=0.1.0

@@ -10,7 +10,7 @@
 # Which database: $TYPES_DB_URL when set (scripts/test_types.sh passes the test stack's), else a
 # throwaway stack of its own — fresh database, all migrations — in $TYPES_STACK_DIR (default
 # .local/types-stack) on $TYPES_DB_PORT/$TYPES_API_PORT/$TYPES_REST_PORT (default
-# 54722/54721/54725), stopped afterwards. These are not stack.sh's STACK_DIR/DB_PORT… on
+# 24722/24721/24725), stopped afterwards. These are not stack.sh's STACK_DIR/DB_PORT… on
 # purpose: `make test` exports those for its own stack, which this script must never wipe.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,8 +73,8 @@ generate_one() {
 
 # A throwaway stack: fresh database, every migration, stopped on exit; sets DB_URL.
 TYPES_STACK_DIR=${TYPES_STACK_DIR:-$ROOT/.local/types-stack}
-TYPES_STACK_ENV=(STACK_DIR="$TYPES_STACK_DIR" DB_PORT="${TYPES_DB_PORT:-54722}"
-                 API_PORT="${TYPES_API_PORT:-54721}" REST_PORT="${TYPES_REST_PORT:-54725}")
+TYPES_STACK_ENV=(STACK_DIR="$TYPES_STACK_DIR" DB_PORT="${TYPES_DB_PORT:-24722}"
+                 API_PORT="${TYPES_API_PORT:-24721}" REST_PORT="${TYPES_REST_PORT:-24725}")
 stop_stack() { env "${TYPES_STACK_ENV[@]}" scripts/stack.sh down >/dev/null 2>&1 || true; }
 throwaway_stack() {
   [ -f "$(/usr/bin/pg_config --pkglibdir)/pg_convo.so" ] \
