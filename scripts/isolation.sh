@@ -4,6 +4,15 @@
 # compares what every step printed with isolation/expected/NAME.out. See isolation/README.md.
 #
 #   STACK_ENV=.local/stack.env scripts/isolation.sh [NAME...]      (default: every spec)
+#   STACK_ENV=.local/stack.env scripts/isolation.sh --without-locks
+#
+# --without-locks shows that each lock a spec names is what makes it pass: every
+# isolation/without_lock/NAME.sql takes the lock out of the function its `-- function:` header
+# names (pg_temp.take_out below: the lock's exact text must be found once, so the file cannot
+# quietly stop matching the code), on a scratch database of the same server, freshly migrated;
+# spec NAME must then fail, and its output must hold the line its `-- shows:` header gives. The
+# function is put back before the next file; the scratch database is dropped at the end. Ends
+# with `isolation-without-locks: N passed, M failed`.
 #
 # Runs against a running, migrated stack: DB_URL from $STACK_ENV, else $DB_URL, else the local
 # stack's default. The specs create and delete their own users and phone numbers.
@@ -26,6 +35,58 @@ if [ ! -x "$REGRESS" ]; then
   echo "isolation: cannot run: $REGRESS is missing (install postgresql-server-dev-15)"
   echo "isolation: 0 passed, 1 failed"
   exit 2
+fi
+
+if [ "${1:-}" = --without-locks ]; then
+  SCRATCH_DB=isolation_without_locks
+  SCRATCH_URL="${DB_URL%/*}/$SCRATCH_DB"
+  OUT="$ROOT/.local/isolation-results/without_lock"
+  rm -rf "$OUT"; mkdir -p "$OUT"
+  on_db() { local url=$1; shift; psql "$url" -X -q -v ON_ERROR_STOP=1 "$@"; }
+  drop_scratch() { on_db "$DB_URL" -c "drop database if exists $SCRATCH_DB with (force)" >/dev/null 2>&1 || true; }
+  trap drop_scratch EXIT
+  drop_scratch
+  on_db "$DB_URL" -c "create database $SCRATCH_DB" >/dev/null
+  { on_db "$SCRATCH_URL" -f sql/supabase_bootstrap.sql && DATABASE_URL=$SCRATCH_URL scripts/migrate.sh; } \
+    >"$OUT/migrate.log" 2>&1 || { cat "$OUT/migrate.log"; echo "isolation-without-locks: 0 passed, 1 failed"; exit 1; }
+  passed=0 failed=0
+  for file in isolation/without_lock/*.sql; do
+    name=$(basename "$file" .sql)
+    fn=$(sed -n 's/^-- function: //p' "$file"); shows=$(sed -n 's/^-- shows: //p' "$file")
+    saved=$(on_db "$SCRATCH_URL" -At -c "select pg_catalog.pg_get_functiondef('$fn'::regprocedure)")
+    # the lock's text, found exactly once in the function's definition, replaced
+    if ! on_db "$SCRATCH_URL" >"$OUT/$name.apply.log" 2>&1 <<SQL
+create function pg_temp.take_out(fn regprocedure, lock_text text, replacement text) returns void
+language plpgsql as \$\$
+declare
+  def text := pg_catalog.pg_get_functiondef(fn);
+begin
+  if (length(def) - length(replace(def, lock_text, ''))) / length(lock_text) <> 1 then
+    raise exception 'the lock is not in % as % expects it', fn, '$file';
+  end if;
+  execute replace(def, lock_text, replacement);
+end
+\$\$;
+\i $file
+SQL
+    then
+      echo "not ok - $name: $file does not apply"; sed 's/^/#   /' "$OUT/$name.apply.log"; failed=$((failed + 1)); continue
+    fi
+    set +e
+    "$REGRESS" --use-existing --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --dbname="$SCRATCH_DB" \
+      --inputdir="$ROOT/isolation" --outputdir="$OUT/$name" "$name" >"$OUT/$name.log" 2>&1
+    rc=$?
+    set -e
+    printf '%s;\n' "$saved" | on_db "$SCRATCH_URL" >/dev/null   # the function as it was
+    if [ "$rc" != 0 ] && grep -qF -- "$shows" "$OUT/$name/results/$name.out" 2>/dev/null; then
+      echo "ok - $name fails without its lock, printing: $shows"; passed=$((passed + 1))
+    else
+      echo "not ok - $name fails without its lock, printing: $shows"
+      echo "#   exit status $rc; the output is in $OUT/$name/results/$name.out"; failed=$((failed + 1))
+    fi
+  done
+  echo "isolation-without-locks: $passed passed, $failed failed"
+  [ "$failed" = 0 ]; exit
 fi
 
 if [ $# -gt 0 ]; then SPECS=("$@"); else

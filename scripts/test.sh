@@ -12,7 +12,8 @@
 #   http       HTTP integration tests in tests/     │ against the throwaway test stack,
 #   clients    supabase-js / supabase-py replay     │ freshly built from migrations/
 #   tokens     token counts = OpenAI's tiktoken     │
-#   isolation  pg_isolation_regress specs           │
+#   isolation  pg_isolation_regress specs, and that │
+#              they fail without their locks        │
 #   race       deadlock and race suite over HTTP    │
 #   readme     README commands and examples work    ┘
 #              as printed (scripts/check_readme_*.sh)
@@ -158,7 +159,9 @@ if want clients; then
   SUMMARY+=("                 $(replayed clients)")
 fi
 want tokens && run_suite tokens count_line scripts/test_tokens.sh
-want isolation && run_suite isolation count_line scripts/isolation.sh
+# the specs, then each SQL-held lock taken out on a scratch database: its spec must fail
+isolation() { scripts/isolation.sh && scripts/isolation.sh --without-locks; }
+want isolation && run_suite isolation count_lines isolation
 want race && run_suite race count_line scripts/race_test.sh
 # every command the README prints works as printed (`make test` itself is the one not run: this
 # is it), and so does every supabase-js / supabase-py example
