@@ -258,7 +258,9 @@ write_env() {
   now=$(date +%s); exp=$((now + 10 * 365 * 24 * 3600))
   anon=$(mint "{\"iss\":\"supabase-demo\",\"role\":\"anon\",\"iat\":$now,\"exp\":$exp}")
   service=$(mint "{\"iss\":\"supabase-demo\",\"role\":\"service_role\",\"iat\":$now,\"exp\":$exp}")
-  cat > "$ENV_FILE" <<ENV
+  # the service-role key and the JWT secret: readable by the stack's user only, like jwt_secret
+  rm -f "$ENV_FILE"; (umask 077; : > "$ENV_FILE")
+  cat >> "$ENV_FILE" <<ENV
 API_URL=http://127.0.0.1:$API_PORT
 REST_URL=http://127.0.0.1:$REST_PORT
 DB_URL=$DB_URL
@@ -290,6 +292,7 @@ OUT
 cmd_up() {
   ensure_dirs
   [ -f "$ENV_FILE" ] || write_env   # the keys first: the gateway's config names them
+  chmod 600 "$ENV_FILE"              # (a stack.env written before it was kept private)
   # A newly installed pg_convo build is loaded by restarting Postgres: the data stays, and
   # PostgREST reconnects by itself. Migrations that appeared since are applied below.
   local restarted="" before after

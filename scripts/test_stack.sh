@@ -99,6 +99,7 @@ RUST_BACKTRACE=1 RUST_LIB_BACKTRACE=full STACK_TEST_CALLER_ONLY=1 scripts/stack.
 same "stack.sh up starts a fresh stack" "$rc" 0 || { sed 's/^/#   /' "$WORK/up.log"; bail "no stack"; }
 # shellcheck disable=SC1091
 . "$STACK_DIR/stack.env"
+same "stack.env (service-role key, JWT secret) is readable by its owner only" "$(stat -c %a "$STACK_DIR/stack.env")" 600
 for server in "Postgres:$(postmaster_pid)" "PostgREST:$(cat "$STACK_DIR/run/postgrest.pid")"; do
   name=${server%%:*} pid=${server#*:}
   env_lines=$(environ_of "$pid")
