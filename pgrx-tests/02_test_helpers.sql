@@ -2,7 +2,7 @@
 -- create users, to act as them the way PostgREST does, and to count and refuse correctly, so
 -- they are tested like the schema is.
 begin;
-select plan(79);
+select plan(81);
 
 -- A scratch table with RLS (rolled back with the test): each row belongs to a user; a user sees
 -- and changes only their own rows, anon nothing, the service role everything.
@@ -29,6 +29,10 @@ select results_eq(
   format($$ select email::text, phone, raw_user_meta_data from auth.users where id = %L $$, :'bob'),
   $$ values ('bob@helpers.test', '+15550009999', '{"full_name": "Bob Builder"}'::jsonb) $$,
   'email, phone and metadata are the ones given (metadata = raw_user_meta_data)');
+select is((select email_confirmed_at is not null from auth.users where id = :'alice'), true,
+  'the email is confirmed, as where confirmation is off');
+select tests.create_supabase_user('una', confirmed => false) as una \gset
+select is((select email_confirmed_at from auth.users where id = :'una'), null, 'confirmed => false: not confirmed (yet)');
 select is(tests.get_supabase_user('bob'),
   jsonb_build_object('id', :'bob'::uuid, 'email', 'bob@helpers.test', 'phone', '+15550009999',
                      'app_metadata', '{"provider": "email", "providers": ["email"]}'::jsonb,

@@ -6,7 +6,7 @@
 -- projects use, so a newcomer already knows it:
 --
 --   users, by a readable name (the identifier)
---     tests.create_supabase_user(identifier, email, phone, metadata) → uuid
+--     tests.create_supabase_user(identifier, email, phone, metadata, confirmed) → uuid
 --     tests.get_supabase_uid(identifier) → uuid         tests.get_supabase_user(identifier) → jsonb
 --   whom the following statements run as, the way PostgREST runs a request
 --     tests.authenticate_as(identifier)                 a signed-in user (role authenticated)
@@ -75,7 +75,8 @@ comment on table tests.supabase_users is
 revoke all on tests.supabase_users from public, anon, authenticated, service_role;
 
 create or replace function tests.create_supabase_user(
-  identifier text, email text default null, phone text default null, metadata jsonb default null)
+  identifier text, email text default null, phone text default null, metadata jsonb default null,
+  confirmed boolean default true)
 returns uuid
 language plpgsql
 security definer   -- so that a test may create a user while it acts as an API role
@@ -95,19 +96,23 @@ begin
     raise exception 'tests.create_supabase_user: a test user with that identifier exists'
       using errcode = '23505', detail = create_supabase_user.identifier;
   end if;
-  -- what GoTrue writes for an email sign-up; triggers on auth.users (profiles …) fire as usual
-  insert into auth.users (id, aud, role, email, phone, raw_app_meta_data, raw_user_meta_data)
+  -- what GoTrue writes for an email sign-up: where confirmation is off, the address confirmed at
+  -- once; else (confirmed => false) not until the user follows the link. Triggers on auth.users
+  -- (profiles …) fire as usual
+  insert into auth.users (id, aud, role, email, phone, raw_app_meta_data, raw_user_meta_data,
+                          email_confirmed_at)
   values (v_id, 'authenticated', 'authenticated',
           coalesce(create_supabase_user.email, create_supabase_user.identifier || '@example.test'),
           create_supabase_user.phone,
           '{"provider": "email", "providers": ["email"]}',
-          coalesce(create_supabase_user.metadata, '{}'));
+          coalesce(create_supabase_user.metadata, '{}'),
+          case when create_supabase_user.confirmed then now() end);
   insert into tests.supabase_users (identifier, id) values (create_supabase_user.identifier, v_id);
   return v_id;
 end
 $$;
-comment on function tests.create_supabase_user(text, text, text, jsonb) is
-  'Creates an auth user (email defaults to <identifier>@example.test; metadata becomes raw_user_meta_data, e.g. {"full_name": …}) and remembers it by identifier. Returns its id.';
+comment on function tests.create_supabase_user(text, text, text, jsonb, boolean) is
+  'Creates an auth user (email defaults to <identifier>@example.test, confirmed unless confirmed => false; metadata becomes raw_user_meta_data, e.g. {"full_name": …}) and remembers it by identifier. Returns its id.';
 
 create or replace function tests.get_supabase_user(identifier text)
 returns jsonb

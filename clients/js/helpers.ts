@@ -59,15 +59,16 @@ export async function sql<Row = Record<string, any>>(text: string, params: unkno
 }
 after(async () => { await pool?.end(); });
 
-// A signed-up user: a row in auth.users, as sign-up writes it (the auth.users trigger creates the
+// A signed-up user with a confirmed address: a row in auth.users, as sign-up writes it where email
+// confirmation is off (the auth.users trigger creates the
 // profile). Emails are unique per call so test files never share users.
 export interface User { id: string; email: string }
 export async function createUser({ email, fullName }: { email?: string; fullName?: string } = {}): Promise<User> {
   const id = randomUUID();
   email ??= `u-${id}@example.test`;
   await sql(
-    `insert into auth.users (id, aud, role, email, raw_user_meta_data)
-     values ($1, 'authenticated', 'authenticated', $2, jsonb_build_object('full_name', $3::text))`,
+    `insert into auth.users (id, aud, role, email, raw_user_meta_data, email_confirmed_at)
+     values ($1, 'authenticated', 'authenticated', $2, jsonb_build_object('full_name', $3::text), now())`,
     [id, email, fullName ?? `User ${id.slice(0, 8)}`]);
   return { id, email };
 }

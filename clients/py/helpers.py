@@ -65,11 +65,12 @@ def unique_email(tag="x"):
 
 
 def create_user(email=None, full_name=None):
-    """A signed-up user: a row in auth.users as sign-up writes it (its trigger creates the profile)."""
+    """A signed-up user with a confirmed address: a row in auth.users as sign-up writes it where email
+    confirmation is off (its trigger creates the profile)."""
     uid = str(uuid.uuid4())
     email = email or f"u-{uid}@example.test"
-    sql("""insert into auth.users (id, aud, role, email, raw_user_meta_data)
-           values (%s, 'authenticated', 'authenticated', %s, jsonb_build_object('full_name', %s::text))""",
+    sql("""insert into auth.users (id, aud, role, email, raw_user_meta_data, email_confirmed_at)
+           values (%s, 'authenticated', 'authenticated', %s, jsonb_build_object('full_name', %s::text), now())""",
         (uid, email, full_name or f"User {uid[:8]}"))
     return {"id": uid, "email": email}
 

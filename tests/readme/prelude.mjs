@@ -59,8 +59,8 @@ await db.connect();
 async function signUp(fullName) {
   const id = randomUUID();
   const { rows: [row] } = await db.query(
-    `insert into auth.users (id, aud, role, email, raw_user_meta_data)
-     values ($1, 'authenticated', 'authenticated', $2, jsonb_build_object('full_name', $3::text))
+    `insert into auth.users (id, aud, role, email, raw_user_meta_data, email_confirmed_at)
+     values ($1, 'authenticated', 'authenticated', $2, jsonb_build_object('full_name', $3::text), now())
      returning id, aud, role, email, created_at`,
     [id, `readme-${id}@example.test`, fullName]);
   const user = { ...row, created_at: row.created_at.toISOString(), app_metadata: {},
