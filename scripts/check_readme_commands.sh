@@ -189,12 +189,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# 1. Extract, numbering the checks in README order:
+# 1. Extract (extract FILE DIR), numbering the checks in FILE's order, into DIR:
 #    cmd.N, line.N, block.N, kind.N (sh | FROM | COPY | RUN | image | other)  a command to run
 #    exp.N     its expected output, if any
 #    bad.N     a mark that no block follows; unmarked.N a block without a mark
 #    mark.B    block B's mark (for its replacements)
-awk -v dir="$WORK" '
+#    count     N
+extract() { awk -v dir="$2" '
   function out(file, text) { print text > (dir "/" file); close(dir "/" file) }
   function check(kind, text, at) { n++; out("cmd." n, text); out("line." n, at); out("block." n, b); out("kind." n, kind) }
   function flush_cmd() {
@@ -243,7 +244,8 @@ awk -v dir="$WORK" '
   }
   END { if (marked) bad_mark()
         out("count", n + 0) }
-' "$FILE"
+' "$1"; }
+extract "$FILE" "$WORK"
 COUNT=$(cat "$WORK/count")
 
 # A block's replacements, applied to one of its commands.
@@ -388,12 +390,16 @@ for i in $(seq 1 "$COUNT"); do
 done
 
 # The prose: inline code outside the fenced blocks that names a command.
+sh_commands() { # sh_commands DIR: the shell commands extract put there
+  local i
+  for i in $(seq 1 "$(cat "$1/count")"); do
+    if [ "$(cat "$1/kind.$i" 2>/dev/null)" = sh ]; then cat "$1/cmd.$i"; fi
+  done
+}
 # (a folder's README may also name the main README's commands, checked when that one is)
-readme_commands() { awk '/^[[:space:]]*```(sh|bash)[[:space:]]*$/ { f = 1; next } /^[[:space:]]*```/ { f = 0 }
-                         f && !/^[[:space:]]*(#|$)/ { sub(/^[[:space:]]+/, ""); print }' "$ROOT/README.md"; }
-run_commands=$({ for i in $(seq 1 "$COUNT"); do
-                   if [ "$(cat "$WORK/kind.$i" 2>/dev/null)" = sh ]; then cat "$WORK/cmd.$i"; fi; done
-                 [ "$FILE" = "$ROOT/README.md" ] || readme_commands; } | sed -E 's/[[:space:]]+#.*$//')
+if [ "$FILE" != "$ROOT/README.md" ]; then mkdir -p "$WORK/main-readme"; extract "$ROOT/README.md" "$WORK/main-readme"; fi
+run_commands=$({ sh_commands "$WORK"; [ ! -d "$WORK/main-readme" ] || sh_commands "$WORK/main-readme"; } \
+               | sed -E 's/[[:space:]]+#.*$//')
 run_targets=$(sed -nE 's/^(sudo )?make ([a-z][a-z-]*).*/\2/p' <<<"$run_commands" | sort -u)
 # shellcheck disable=SC2016  # backquotes, not expansions
 prose=$(awk '/^[[:space:]]*```/ { fenced = !fenced; next } !fenced' "$FILE" | grep -oE '`[^`]+`' | tr -d '`' | sort -u)

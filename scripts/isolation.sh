@@ -36,6 +36,12 @@ if [ ! -x "$REGRESS" ]; then
   echo "isolation: 0 passed, 1 failed"
   exit 2
 fi
+# regress DBNAME OUTDIR SPEC...: the specs against database DBNAME of the server, results in OUTDIR
+regress() {
+  local db=$1 out=$2; shift 2
+  "$REGRESS" --use-existing --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" \
+    --dbname="$db" --inputdir="$ROOT/isolation" --outputdir="$out" "$@"
+}
 
 if [ "${1:-}" = --without-locks ]; then
   SCRATCH_DB=isolation_without_locks
@@ -73,8 +79,7 @@ SQL
       echo "not ok - $name: $file does not apply"; sed 's/^/#   /' "$OUT/$name.apply.log"; failed=$((failed + 1)); continue
     fi
     set +e
-    "$REGRESS" --use-existing --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --dbname="$SCRATCH_DB" \
-      --inputdir="$ROOT/isolation" --outputdir="$OUT/$name" "$name" >"$OUT/$name.log" 2>&1
+    regress "$SCRATCH_DB" "$OUT/$name" "$name" >"$OUT/$name.log" 2>&1
     rc=$?
     set -e
     printf '%s;\n' "$saved" | on_db "$SCRATCH_URL" >/dev/null   # the function as it was
@@ -97,8 +102,7 @@ fi
 OUT="$ROOT/.local/isolation-results"
 rm -rf "$OUT"; mkdir -p "$OUT"
 set +e
-"$REGRESS" --use-existing --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" \
-  --dbname="$DB_NAME" --inputdir="$ROOT/isolation" --outputdir="$OUT" "${SPECS[@]}" 2>&1 | tee "$OUT/run.log"
+regress "$DB_NAME" "$OUT" "${SPECS[@]}" 2>&1 | tee "$OUT/run.log"
 rc=${PIPESTATUS[0]}
 set -e
 
