@@ -286,7 +286,7 @@ select throws_ok($$ select * from public.hybrid_search_chat_messages('tea', '[1]
   'the query embedding must have 1536 dimensions', 'hybrid: a wrong dimension: 22023');
 
 \else
-select skip('pgvector is not installed on this server (no vector extension): semantic and hybrid search are disabled, their 41 tests were not run. Install pgvector 0.8 (scripts/bootstrap.sh builds it from the vendored archive), then `select convo.install_semantic_search();`', 41);
+select skip('pgvector is not installed on this server (no vector extension): semantic and hybrid search are disabled, their 41 tests were not run. Install pgvector 0.8 (scripts/bootstrap.sh installs it from Debian''s registry), then `select convo.install_semantic_search();`', 41);
 \endif
 
 select * from finish();

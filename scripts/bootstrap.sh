@@ -31,7 +31,7 @@ fi
 #     createcluster.conf while postgresql-15 is installed; the file is put back as it was afterwards.
 DEB_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-contrib libclang-dev clang sudo
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl nginx-light curl openssl jq
-  pkg-config libssl-dev npm)
+  pkg-config libssl-dev npm dpkg-dev)
 POLICY_RC=/usr/sbin/policy-rc.d
 CREATECLUSTER_CONF=/etc/postgresql-common/createcluster.conf
 OUR_POLICY_RC=false
@@ -80,32 +80,89 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- pgvector (the `vector` extension; Supabase ships 0.8.0) ----------------------------------
-# Debian's package where the configured archives have one, else built from the vendored upstream
-# release archive (unmodified source, PostgreSQL License); without either, semantic search is off.
-PGVECTOR_ARCHIVE=${PGVECTOR_ARCHIVE:-$(realpath -m "$ROOT/../shared/vendor/pgvector-0.8.0.tar.gz")}
-PGVECTOR_SHA256=93df40ccdaaaa267d1275c1e6e773004a0e5ff8e14227934a4ec7e8205d0f608
+# From Debian's registry, in this order: the binary package postgresql-15-pgvector where the
+# configured apt sources have one; else Debian's own source package `pgvector` from trixie's
+# source index (bookworm has none for PostgreSQL 15), fetched by `apt-get source` through a
+# private apt configuration under .tools/pgvector-apt (its own sources list, lists and cache: the
+# machine's /etc/apt sources and lists stay exactly as they were; apt checks the signed
+# checksums as usual), then built against PostgreSQL 15 and installed into pg_config's directories.
+PGVECTOR_SERIES=0.8
+PGVECTOR_SOURCE_SUITE=trixie
+PGVECTOR_APT="$TOOLS/pgvector-apt"
+PGVECTOR_ORIGIN_FILE="$TOOLS/pgvector.origin"   # one line: where the installed pgvector came from
+vector_control() { echo "$($PG_CONFIG --sharedir)/extension/vector.control"; }
+installed_vector_version() { sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$(vector_control)" 2>/dev/null; }
+vector_origin() {
+  local pkg
+  if pkg=$(dpkg-query -S "$(vector_control)" 2>/dev/null); then echo "Debian package ${pkg%%:*}"
+  elif [ -s "$PGVECTOR_ORIGIN_FILE" ]; then cat "$PGVECTOR_ORIGIN_FILE"
+  else echo "installed on this machine by something other than this bootstrap"; fi
+}
+# The Debian archive the machine's own apt sources use (its mirror), for the deb-src line.
+debian_mirror() {
+  local codename; codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  apt-get indextargets --format '$(REPO_URI) $(LABEL) $(CODENAME)' 2>/dev/null \
+    | awk -v c="$codename" '$2 == "Debian" && $3 == c { print $1; exit }'
+}
+# apt-get/apt-cache with the private configuration
+pgvector_apt() { APT_CONFIG="$PGVECTOR_APT/apt.conf" "$@"; }
+build_pgvector_from_debian_source() {
+  local mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg version build dir
+  mirror=$(debian_mirror)
+  [ -n "$mirror" ] || fail "pgvector: no Debian archive among the configured apt sources" \
+    "add Debian's archive to /etc/apt, or install postgresql-15-pgvector"
+  [ -f "$keyring" ] || apt_install debian-archive-keyring
+  rm -rf "$PGVECTOR_APT"
+  mkdir -p "$PGVECTOR_APT"/{lists/partial,cache/archives/partial,sources.list.d,preferences.d,build}
+  echo "deb-src [signed-by=$keyring] $mirror $PGVECTOR_SOURCE_SUITE main" >"$PGVECTOR_APT/sources.list"
+  cat >"$PGVECTOR_APT/apt.conf" <<CONF
+Dir::Etc::sourcelist "$PGVECTOR_APT/sources.list";
+Dir::Etc::sourceparts "$PGVECTOR_APT/sources.list.d";
+Dir::Etc::preferencesparts "$PGVECTOR_APT/preferences.d";
+Dir::State::lists "$PGVECTOR_APT/lists";
+Dir::Cache "$PGVECTOR_APT/cache";
+Dir::Cache::archives "$PGVECTOR_APT/cache/archives";
+APT::Sandbox::User "root";
+CONF
+  pgvector_apt apt-get update -qq >"$PGVECTOR_APT/update.log" 2>&1 \
+    || fail "pgvector: apt-get update of $PGVECTOR_SOURCE_SUITE's source index (log: $PGVECTOR_APT/update.log)" \
+            "check that Debian's archive is reachable"
+  version=$(pgvector_apt apt-cache showsrc pgvector 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1)
+  case "$version" in
+    "$PGVECTOR_SERIES".*) ;;
+    *) fail "pgvector: $PGVECTOR_SOURCE_SUITE's source index has pgvector '${version:-none}', not $PGVECTOR_SERIES.x" \
+            "install postgresql-15-pgvector $PGVECTOR_SERIES.x by other means" ;;
+  esac
+  say "fetching Debian's source package pgvector $version ($PGVECTOR_SOURCE_SUITE) with apt-get source"
+  build="$PGVECTOR_APT/build"
+  (cd "$build" && pgvector_apt apt-get source -qq "pgvector=$version") >"$PGVECTOR_APT/source.log" 2>&1 \
+    || fail "pgvector: apt-get source pgvector=$version (log: $PGVECTOR_APT/source.log)" "needs dpkg-dev"
+  dir=$(find "$build" -mindepth 1 -maxdepth 1 -type d -name 'pgvector-*' | head -n1)
+  [ -n "$dir" ] || fail "pgvector: apt-get source unpacked nothing (log: $PGVECTOR_APT/source.log)"
+  say "building pgvector $version against $($PG_CONFIG --version)"
+  # OPTFLAGS="": no -march=native, so the library runs on any x86-64 machine
+  if ! { make -C "$dir" PG_CONFIG="$PG_CONFIG" OPTFLAGS="" \
+         && $SUDO make -C "$dir" PG_CONFIG="$PG_CONFIG" install; } >"$PGVECTOR_APT/build.log" 2>&1; then
+    fail "building pgvector (log: $PGVECTOR_APT/build.log)" "needs postgresql-server-dev-15 and a C compiler"
+  fi
+  echo "Debian source package pgvector $version ($PGVECTOR_SOURCE_SUITE), built here with OPTFLAGS=\"\"" >"$PGVECTOR_ORIGIN_FILE"
+  rm -rf "$build" "$PGVECTOR_APT/lists" "$PGVECTOR_APT/cache"   # ~11 MB, needed no more
+}
 install_pgvector() {
-  [ -f "$($PG_CONFIG --sharedir)/extension/vector.control" ] && return 0
-  if apt-cache policy postgresql-15-pgvector 2>/dev/null | grep -Eq 'Candidate: [0-9]'; then
+  case "$(installed_vector_version)" in
+    "$PGVECTOR_SERIES".*) say "pgvector $(installed_vector_version): $(vector_origin)"; return 0 ;;
+  esac
+  if apt-cache policy postgresql-15-pgvector 2>/dev/null | grep -Eq "Candidate: $PGVECTOR_SERIES\."; then
     say "installing pgvector (Debian package postgresql-15-pgvector)"
     apt_install postgresql-15-pgvector
-    return 0
+  else
+    mkdir -p "$TOOLS"
+    build_pgvector_from_debian_source
   fi
-  if [ ! -f "$PGVECTOR_ARCHIVE" ]; then
-    say "pgvector: not installed (no package, no vendored archive at $PGVECTOR_ARCHIVE): semantic search is disabled"
-    return 0
-  fi
-  echo "$PGVECTOR_SHA256  $PGVECTOR_ARCHIVE" | sha256sum -c --quiet >/dev/null 2>&1 \
-    || fail "$PGVECTOR_ARCHIVE does not have sha256 $PGVECTOR_SHA256" "restore the unmodified pgvector 0.8.0 release archive"
-  say "building pgvector 0.8.0 from $PGVECTOR_ARCHIVE"
-  local build; build=$(mktemp -d)
-  tar -xzf "$PGVECTOR_ARCHIVE" -C "$build"
-  # OPTFLAGS="": no -march=native, so the build runs on any x86-64 machine
-  if ! { make -C "$build/pgvector-0.8.0" PG_CONFIG="$PG_CONFIG" OPTFLAGS="" \
-         && $SUDO make -C "$build/pgvector-0.8.0" PG_CONFIG="$PG_CONFIG" install; } >"$build.log" 2>&1; then
-    rm -rf "$build"; fail "building pgvector (log: $build.log)" "needs postgresql-server-dev-15 and a C compiler"
-  fi
-  rm -rf "$build" "$build.log"
+  case "$(installed_vector_version)" in
+    "$PGVECTOR_SERIES".*) say "pgvector $(installed_vector_version): $(vector_origin)" ;;
+    *) fail "pgvector: after installing, vector.control says '$(installed_vector_version)', not $PGVECTOR_SERIES.x" ;;
+  esac
 }
 install_pgvector
 

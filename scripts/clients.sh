@@ -105,7 +105,7 @@ run() {
   (cd "$JS" && "$NODE" --test --test-reporter=spec --test-concurrency=2 ./*.test.ts) 2>&1 | tee "$logs/js.log"
   local js_rc=${PIPESTATUS[0]}
   say "supabase-py (pytest clients/py)"
-  (cd "$PY" && PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/pytest" -q --tb=short -p no:cacheprovider .) 2>&1 | tee "$logs/py.log"
+  (cd "$PY" && PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/pytest" -q -rs --tb=short -p no:cacheprovider .) 2>&1 | tee "$logs/py.log"
   local py_rc=${PIPESTATUS[0]}
   set -e
 

@@ -53,6 +53,11 @@ cat > "$ROOTFS/usr/share/doc/pg_convo/INSTALL" <<TXT
 pg_convo $VERSION for PostgreSQL $PG_MAJOR ($(uname -m)), built on $(. /etc/os-release && echo "$PRETTY_NAME")
 against $("$PG_CONFIG" --version). Needs glibc $(objdump -T "$ROOTFS/$LIBDIR/pg_convo.so" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1 | sed 's/GLIBC_//') or newer (ldd --version).
 
+Prerequisite NOT shipped here: pgvector 0.8 (the `vector` extension), for semantic search.
+Install it on the database host first (Debian: postgresql-15-pgvector, or Debian's source
+package `pgvector` built against PostgreSQL $PG_MAJOR; the supabase/postgres image has it).
+Without it pg_convo works and its migrations say once that semantic search is disabled.
+
 Install (as root on the database host; no Rust toolchain needed):
 
   Debian/Ubuntu PGDG layout (pg_config --pkglibdir = /$LIBDIR):

@@ -7,7 +7,7 @@
 #
 # Everything lives in $STACK_DIR (default .local/, git-ignored) and listens on 127.0.0.1 only.
 # Ports and the folder come from the environment, so the test suite runs its own throwaway stack
-# beside a developer's `make up` stack:  STACK_DIR, DB_PORT, API_PORT, REST_PORT.
+# beside a developer's `make up` stack:  STACK_DIR, DB_PORT, API_PORT, REST_PORT (and PG_BINDIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -15,10 +15,12 @@ STACK_DIR=$(realpath -m "${STACK_DIR:-$ROOT/.local}")
 DB_PORT=${DB_PORT:-54322}
 API_PORT=${API_PORT:-54321}
 REST_PORT=${REST_PORT:-54325}
-PGBIN=$(/usr/bin/pg_config --bindir)
+# PG_BINDIR: another PostgreSQL 15 installation's bin/ (the no-pgvector suite runs a copy of
+# this machine's Postgres without pgvector); by default the one /usr/bin/pg_config names.
+PGBIN=${PG_BINDIR:-$(/usr/bin/pg_config --bindir)}
 POSTGREST="$ROOT/.tools/postgrest"
 NGINX=${NGINX:-/usr/sbin/nginx}
-LIBRARY="$(/usr/bin/pg_config --pkglibdir)/pg_convo.so"   # what `make install` installs
+LIBRARY="$("$PGBIN/pg_config" --pkglibdir)/pg_convo.so"   # what `make install` installs
 PGDATA="$STACK_DIR/db"
 RUN="$STACK_DIR/run"
 ENV_FILE="$STACK_DIR/stack.env"

@@ -19,6 +19,8 @@
 #              as printed (scripts/check_readme_*.sh)
 #   upgrade    a 0.1.0 database with data, upgraded by `make migrate`; pgtap, http and clients
 #              again against it (scripts/test_upgrade.sh)
+#   novector   the path without pgvector: a scratch Postgres prefix with no `vector` extension, a
+#              stack on it, migrations, keyword search, pgtap and clients (scripts/test_without_pgvector.sh)
 #   package    `make package`, installed into a scratch Postgres prefix (scripts/test_package.sh)
 #   crash      immediate stops under load; invariants after each restart (scripts/crash_test.sh)
 #
@@ -192,7 +194,9 @@ if want upgrade; then
   export "${saved[@]}"
 fi
 
-# 6. the package, installed into a scratch Postgres prefix ------------------------------------------
+# 6. the path without pgvector, on a scratch Postgres prefix that lacks it; then the package, installed
+# into a scratch Postgres prefix ---------------------------------------------------------------------
+want novector && run_suite novector count_line scripts/test_without_pgvector.sh
 want package && run_suite package count_line scripts/test_package.sh
 
 # 7. crash test, last: immediate stops under load on a stack of its own -----------------------------

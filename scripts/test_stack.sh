@@ -75,13 +75,16 @@ same "bootstrap.sh succeeds" "$rc" 0 || sed 's/^/#   /' "$WORK/bootstrap1.log"
 check "bootstrap.sh leaves a running 'nginx: master process /usr/sbin/nginx' it did not start alone" alive "$FAKE_NGINX"
 kill "$FAKE_NGINX" 2>/dev/null; FAKE_NGINX=""
 vector_control="$(/usr/bin/pg_config --sharedir)/extension/vector.control"
-if [ -f "$vector_control" ]; then
-  check "pgvector is installed (vector.control)" true
-else
-  check "pgvector: bootstrap says in one line why it is not installed" \
-    grep -q 'pgvector: not installed (no package, no vendored archive at .*): semantic search is disabled' "$WORK/bootstrap1.log"
-  echo "# pgvector is not installed on this machine: $(grep -o 'pgvector: not installed.*' "$WORK/bootstrap1.log")"
-fi
+check "pgvector 0.8 is installed (vector.control: default_version 0.8.x)" \
+  grep -Eq "^default_version = '0\.8\.[0-9]+'" "$vector_control"
+check "bootstrap says where pgvector came from (a Debian package, or Debian's source package built here)" \
+  grep -Eq 'pgvector 0\.8\.[0-9]+: (Debian package postgresql-15-pgvector|Debian source package pgvector 0\.8\.[0-9-]+ \(trixie\), built here)' "$WORK/bootstrap1.log"
+grep -Eo 'pgvector 0\.8\.[0-9]+: .*' "$WORK/bootstrap1.log" | head -n1 | sed 's/^/#   /'
+# Debian's source index was read through the bootstrap's own apt configuration, never the machine's
+check "the machine's apt sources and lists have no trixie source index (the bootstrap's apt config is private)" \
+  not has_line 'trixie' "$(grep -rhs '' /etc/apt/sources.list /etc/apt/sources.list.d/; ls /var/lib/apt/lists)"
+check "no file in the repository names the withdrawn vendored pgvector archive" \
+  not has_line '.' "$(git grep -lE 'shared/vend[o]r|PGVECTOR_ARC[H]IVE' -- . ':!migrations/' || true)"
 scripts/bootstrap.sh >"$WORK/bootstrap2.log" 2>&1; rc=$?
 # (its own lines only: scripts/clients.sh, which it runs last, reports for itself)
 quiet_second_run() { [ "$rc" = 0 ] && ! grep -F '[bootstrap]' "$WORK/bootstrap2.log" | grep -Eiq 'installing|building|fetching|cargo pgrx init'; }
