@@ -4,7 +4,7 @@ PG_CONFIG ?= /usr/bin/pg_config
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # What the installed extension is built from: a change to any of these reinstalls it.
-EXT_SOURCES := Cargo.toml Cargo.lock pg_convo.control $(shell find src -type f 2>/dev/null) \
+EXT_SOURCES := Cargo.toml Cargo.lock pg_convo.control $(shell find src tokenizer/src -type f 2>/dev/null) tokenizer/build.rs tokenizer/Cargo.toml \
                $(wildcard sql/pg_convo--*.sql)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 INSTALL_STAMP := .tools/installed.stamp

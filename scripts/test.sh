@@ -12,6 +12,8 @@
 #   http       HTTP integration tests in tests/     │ against the throwaway test stack,
 #   clients    supabase-js / supabase-py replay     │ freshly built from migrations/
 #   tokens     token counts = OpenAI's tiktoken     │
+#              (and tokenizer/'s own tests), and a  │
+#              backend's memory after counting      │
 #   isolation  pg_isolation_regress specs, and that │
 #              they fail without their locks        │
 #   race       deadlock and race suite over HTTP    │
@@ -160,7 +162,13 @@ if want clients; then
   run_suite clients count_line clients
   SUMMARY+=("                 $(replayed clients)")
 fi
-want tokens && run_suite tokens count_line scripts/test_tokens.sh
+# exact counts: the tokenizer crate against tiktoken-rs, the database against OpenAI's tiktoken; then
+# what counting costs a backend in memory of its own (a scratch cluster, both ways of loading)
+if want tokens; then
+  run_suite tokenizer count_cargo cargo test --release -p pg_convo_tokenizer
+  run_suite tokens count_line scripts/test_tokens.sh
+  run_suite footprint count_line scripts/test_token_footprint.sh
+fi
 # the specs, then each SQL-held lock taken out on a scratch database: its spec must fail
 isolation() { scripts/isolation.sh && scripts/isolation.sh --without-locks; }
 want isolation && run_suite isolation count_lines isolation

@@ -22,7 +22,7 @@ ROOT=$(pwd)
 SYS_LIB=/usr/lib/postgresql/15
 SYS_SHARE=/usr/share/postgresql/15
 export STACK_DIR=${NOVECTOR_STACK_DIR:-$ROOT/.local/novector-stack}
-export DB_PORT=${NOVECTOR_DB_PORT:-24962} API_PORT=${NOVECTOR_API_PORT:-24961} REST_PORT=${NOVECTOR_REST_PORT:-24965}
+export DB_PORT=${NOVECTOR_DB_PORT:-24982} API_PORT=${NOVECTOR_API_PORT:-24981} REST_PORT=${NOVECTOR_REST_PORT:-24985}
 export STACK_ENV="$STACK_DIR/stack.env"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pg_convo-novector.XXXXXX")
@@ -118,7 +118,8 @@ fi
 if scripts/clients.sh run >"$TMP/clients.log" 2>&1; then
   ok "the supabase-js / supabase-py replay passes without pgvector ($(grep -h '^replayed:' "$TMP/clients.log" | tail -n1))"
 else
-  not_ok "the supabase-js / supabase-py replay passes without pgvector" "$(tail -n 40 "$TMP/clients.log")"
+  not_ok "the supabase-js / supabase-py replay passes without pgvector" \
+    "$(grep -E -A12 '^✖|FAILED|Error' "$TMP/clients.log" | head -n 60; tail -n 12 "$TMP/clients.log")"
 fi
 # node's spec reporter prints "﹣ <test> (…ms) # <reason>", pytest -rs "SKIPPED [n] file:line: <reason>"
 expect_eq "… the replay's semantic-search tests are skipped, each saying why (supabase-js, supabase-py)" \

@@ -2,8 +2,9 @@
 //!
 //! An LLM's context window is a token budget, so history is cut by tokens, not by message count.
 //! `convo.count_tokens` counts exactly as OpenAI's tokenizers do (the `o200k_base` and
-//! `cl100k_base` encodings; their BPE ranks are compiled into the library by `tiktoken-rs`, nothing
-//! is downloaded). The tables store each message's count in a generated column, computed by the
+//! `cl100k_base` encodings), with the workspace crate `pg_convo_tokenizer` (tokenizer/): its rank
+//! tables are read-only data in the library, shared by every backend, so a connection's first
+//! count builds nothing and keeps no memory of its own. The tables store each message's count in a generated column, computed by the
 //! statement that writes the row, so reading a context window adds numbers instead of tokenizing.
 //!
 //! The context walks: newest first, through an SPI cursor, stopping at the first item that does
@@ -14,32 +15,27 @@
 
 use crate::errors::{ConvoError, ConvoResult, OrRaise};
 use crate::plans::{with_plan, PlanCell, INT8, TEXT, UUID};
+pub use pg_convo_tokenizer::Encoding;
 use pgrx::prelude::*;
 use pgrx::Uuid;
-use tiktoken_rs::CoreBPE;
 
 /// The largest budget a context call accepts: above every model's context window today.
 pub const MAX_BUDGET_TOKENS: i32 = 2_000_000;
 /// Rows fetched from the cursor at a time (a 4,000-token window of chat is ~20–60 rows).
 const FETCH_ROWS: i64 = 32;
 
-/// The tokenizer of an encoding, built once per backend on first use.
-pub fn encoding(name: &str) -> ConvoResult<&'static CoreBPE> {
-    match name {
-        "o200k_base" => Ok(tiktoken_rs::o200k_base_singleton()),
-        "cl100k_base" => Ok(tiktoken_rs::cl100k_base_singleton()),
-        _ => Err(ConvoError::invalid_with_hint(
-            "unknown encoding",
-            "use o200k_base or cl100k_base",
-        )
-        .with_detail(name)),
-    }
+/// The encoding named `name`.
+pub fn encoding(name: &str) -> ConvoResult<Encoding> {
+    Encoding::from_name(name).ok_or_else(|| {
+        ConvoError::invalid_with_hint("unknown encoding", "use o200k_base or cl100k_base")
+            .with_detail(name)
+    })
 }
 
 /// Exact token count of `text`: special-token markers such as `<|endoftext|>` in user text are
 /// counted as the ordinary text they are (tiktoken's `encode_ordinary`).
-pub fn count(text: &str, bpe: &CoreBPE) -> usize {
-    bpe.encode_ordinary(text).len()
+pub fn count(text: &str, encoding: Encoding) -> usize {
+    encoding.count(text)
 }
 
 /// `convo.count_tokens(text, encoding default 'o200k_base')`: o200k_base is GPT-4o's and later
@@ -92,6 +88,7 @@ impl Budget {
 
 thread_local! {
     static CHAT_TURNS: PlanCell = const { PlanCell::new() };
+    static SESSION_TURNS: PlanCell = const { PlanCell::new() };
     static MEMORIES: PlanCell = const { PlanCell::new() };
     static SESSION_MESSAGES: PlanCell = const { PlanCell::new() };
 }
@@ -106,13 +103,35 @@ thread_local! {
 // 0.3 ms). Rows of 0 tokens (empty messages) are taken up to that many.
 
 /// A user's complete turns (a user message and the AI reply that answers it), newest first:
-/// the user message's id and the turn's tokens.
+/// the user message's id and the turn's tokens. The order is exactly that of the partial index
+/// idx_chat_messages_user_turns, so the walk reads only the rows it returns, however many of the
+/// user's messages share a timestamp (migrations/…_tokens_window_indexes.sql).
+///
+/// The reply is looked up per user message, behind an `offset 0` fence: as a plain join, under
+/// RLS (whose `user_id = (select auth.uid())` qual the planner cannot estimate) and with a LIMIT
+/// of budget + 1 rows, PostgreSQL preferred reading all of the user's messages into a hash join
+/// and sorting them (measured: 30,000 rows fetched for a window of 62 messages); the fence keeps
+/// the walk an index scan in order with one reply lookup per turn.
 const CHAT_TURNS_SQL: &str = r#"
 select u.id, u.token_count + a.token_count
 from public.chat_messages u
-join public.chat_messages a on a.reply_to = u.id
+cross join lateral (
+  select r.token_count from public.chat_messages r where r.reply_to = u.id offset 0
+) a
 where u.user_id = $1 and u.sender_type = 'user'
-  and ($2::uuid is null or u.session_id = $2)
+order by u."timestamp" desc, u.id desc
+limit $2
+"#;
+
+/// The same within one chat session (idx_chat_messages_session_turns); a separate statement, so
+/// each keeps the plan of its own index.
+const SESSION_TURNS_SQL: &str = r#"
+select u.id, u.token_count + a.token_count
+from public.chat_messages u
+cross join lateral (
+  select r.token_count from public.chat_messages r where r.reply_to = u.id offset 0
+) a
+where u.session_id = $2 and u.user_id = $1 and u.sender_type = 'user'
 order by u."timestamp" desc, u.id desc
 limit $3
 "#;
@@ -172,19 +191,30 @@ fn walk(
 pub fn fit_chat_turns(user: Uuid, budget: i32, session: Option<Uuid>) -> ConvoResult<Vec<Uuid>> {
     let mut left = Budget::new(i64::from(budget));
     let mut ids = Vec::new();
-    walk(
-        &CHAT_TURNS,
-        CHAT_TURNS_SQL,
-        &[UUID, UUID, INT8],
-        &[user.into(), session.into(), (i64::from(budget) + 1).into()],
-        |id, tokens| {
-            let fits = left.take(tokens);
-            if fits {
-                ids.push(id);
-            }
-            fits
-        },
-    )?;
+    let limit = i64::from(budget) + 1;
+    let take = |id, tokens| {
+        let fits = left.take(tokens);
+        if fits {
+            ids.push(id);
+        }
+        fits
+    };
+    match session {
+        None => walk(
+            &CHAT_TURNS,
+            CHAT_TURNS_SQL,
+            &[UUID, INT8],
+            &[user.into(), limit.into()],
+            take,
+        )?,
+        Some(session) => walk(
+            &SESSION_TURNS,
+            SESSION_TURNS_SQL,
+            &[UUID, UUID, INT8],
+            &[user.into(), session.into(), limit.into()],
+            take,
+        )?,
+    }
     Ok(ids)
 }
 
