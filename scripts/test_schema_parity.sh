@@ -2,12 +2,15 @@
 # The domain files (schema/<DD>_<domain>.sql, the schema as it stands) equal the migrations
 # (migrations/, the deploy path): the `schema` suite.
 #
-#   PARITY_DIR=… PARITY_PORT=… scripts/test_schema_parity.sh      (defaults: .local/schema-parity, 24961)
+#   PARITY_DIR=… PARITY_PORT=… scripts/test_schema_parity.sh      (defaults: .local/schema-parity, 24971)
 #
 # In a scratch cluster of its own (127.0.0.1:$PARITY_PORT, stopped at the end): database
 # `from_migrations` gets sql/supabase_bootstrap.sql and every migration (scripts/migrate.sh, as
 # `make migrate` applies them), database `from_schema_files` gets sql/supabase_bootstrap.sql and
-# each schema/*.sql in lexicographic order, one transaction per file. Then:
+# each schema/*.sql in lexicographic order, one transaction per file. Twice: on this host's
+# Postgres (with pgvector, where it is installed: convo.install_semantic_search creates the
+# vector-typed objects) and on a scratch copy of it without pgvector's files (where the same
+# function creates nothing: both databases must lack them alike). Then, each time:
 #   * the domain files themselves: one per domain number the migrations use, none for a domain
 #     without migrations, every function and policy created in exactly one place;
 #   * `pg_dump --schema-only` of both (all but the migration history), split into pg_dump's objects;
@@ -16,17 +19,16 @@
 #     members included; columns in order; constraints, indexes, triggers, types, publication
 #     membership, default ACLs, comments).
 # Every difference fails and is named (`differs: policy public.t "name"` and a diff of it;
-# `only in migrations: …`). Whether pgvector is installed decides what both databases have
-# (convo.install_semantic_search): the output says which case was compared.
+# `only in migrations: …`). Where this host has no pgvector, the case with it is not compared, and
+# the output says so.
 # Ends with `schema: N passed, M failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PARITY_DIR=$(realpath -m "${PARITY_DIR:-$ROOT/.local/schema-parity}")
-PARITY_PORT=${PARITY_PORT:-24961}
-PGBIN=$(/usr/bin/pg_config --bindir)
-PGDATA="$PARITY_DIR/db"
-RESULTS="$PARITY_DIR/results"   # the dumps and catalogs compared, kept for reading afterwards
+PARITY_PORT=${PARITY_PORT:-24971}
+SYS_LIB=$(/usr/bin/pg_config --pkglibdir)   # /usr/lib/postgresql/15/lib
+SYS_SHARE=$(/usr/bin/pg_config --sharedir)  # /usr/share/postgresql/15
 
 PASSED=0; FAILED=0
 ok()     { PASSED=$((PASSED + 1)); echo "ok - $1"; }
@@ -38,10 +40,11 @@ fatal()  { not_ok "$@"; finish; exit 1; }
 if [ "$(id -u)" = 0 ]; then as_owner() { runuser -u postgres -- "$@"; }; OWNER=postgres
 else as_owner() { "$@"; }; OWNER=$(id -un); fi
 
+PGBIN=""; PGDATA=""
 stop_cluster() {
-  [ -f "$PGDATA/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
+  [ -n "$PGDATA" ] && [ -f "$PGDATA/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
 }
-trap stop_cluster EXIT
+trap 'stop_cluster; rm -rf "$PARITY_DIR/novector-prefix"' EXIT
 
 # 1. the domain files themselves ------------------------------------------------------------------------
 shopt -s nullglob
@@ -86,64 +89,91 @@ else
   not_ok "every function and policy is created in exactly one place of schema/" "$defined_twice"
 fi
 
-# 2. a scratch cluster, two databases ------------------------------------------------------------------------
-stop_cluster
-rm -rf "$PARITY_DIR"; mkdir -p "$PARITY_DIR/run" "$RESULTS"
-[ "$(id -u)" = 0 ] && chown -R "$OWNER" "$PARITY_DIR"
-as_owner env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$PGBIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
-  --auth-local=trust --auth-host=trust >"$PARITY_DIR/initdb.log" 2>&1 \
-  || fatal "a scratch cluster (initdb)" "$(tail -n 20 "$PARITY_DIR/initdb.log")"
-cat >> "$PGDATA/postgresql.conf" <<CONF
+# 2. both databases, in a scratch cluster; compared ---------------------------------------------------------
+# parity CASE BINDIR: CASE names the case in every line; BINDIR is the Postgres to run
+parity() {
+  local case=$1 dir="$PARITY_DIR/${1// /-}" db f applied
+  PGBIN=$2; PGDATA="$dir/db"
+  local results="$dir/results"   # the dumps and catalogs compared, kept for reading afterwards
+  mkdir -p "$dir/run" "$results"
+  [ "$(id -u)" = 0 ] && chown -R "$OWNER" "$dir"
+  if ! as_owner env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$PGBIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+       --auth-local=trust --auth-host=trust >"$dir/initdb.log" 2>&1; then
+    not_ok "$case: a scratch cluster (initdb)" "$(tail -n 20 "$dir/initdb.log")"; return
+  fi
+  cat >> "$PGDATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PARITY_PORT
-unix_socket_directories = '$PARITY_DIR/run'
+unix_socket_directories = '$dir/run'
 wal_level = logical
 fsync = off
 log_min_messages = warning
 CONF
-as_owner env -i PATH=/usr/bin:/bin LANG=C.UTF-8 TZ=UTC "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PARITY_DIR/postgres.log" -w -t 60 start >/dev/null \
-  || fatal "a scratch cluster starts on 127.0.0.1:$PARITY_PORT" "$(tail -n 20 "$PARITY_DIR/postgres.log")"
+  if ! as_owner env -i PATH=/usr/bin:/bin LANG=C.UTF-8 TZ=UTC "$PGBIN/pg_ctl" -D "$PGDATA" -l "$dir/postgres.log" -w -t 60 start >/dev/null; then
+    not_ok "$case: a scratch cluster starts on 127.0.0.1:$PARITY_PORT" "$(tail -n 20 "$dir/postgres.log")"; return
+  fi
+  psql_in postgres -c "create database from_migrations" -c "create database from_schema_files"
 
+  for db in from_migrations from_schema_files; do
+    if ! psql_in "$db" -f sql/supabase_bootstrap.sql >"$dir/bootstrap-$db.log" 2>&1; then
+      not_ok "$case: sql/supabase_bootstrap.sql applies ($db)" "$(cat "$dir/bootstrap-$db.log")"; stop_cluster; return
+    fi
+  done
+  if DATABASE_URL=$(url from_migrations) scripts/migrate.sh --quiet >"$dir/migrate.log" 2>&1; then
+    ok "$case: every migration applies to an empty database ($(ls migrations/*.sql | wc -l) files)"
+  else
+    not_ok "$case: every migration applies to an empty database" "$(cat "$dir/migrate.log")"; stop_cluster; return
+  fi
+  applied=0
+  for f in "${files[@]}"; do
+    if ! psql_in from_schema_files -1 -f "$f" >"$dir/apply.log" 2>&1; then
+      not_ok "$case: the domain files apply in order to an empty database" "$f: $(cat "$dir/apply.log")"; stop_cluster; return
+    fi
+    applied=$((applied + 1))
+  done
+  ok "$case: the domain files apply in order to an empty database ($applied files)"
+  echo "# $case: the vector extension is $(psql_in from_migrations -At -c "select coalesce((select 'installed (' || extversion || ')' from pg_extension where extname = 'vector'), 'not installed')") in the database built from migrations"
+
+  for db in from_migrations from_schema_files; do
+    "$PGBIN/pg_dump" -d "$(url "$db")" --schema-only --exclude-schema=supabase_migrations > "$results/$db.dump.sql"
+    psql_in "$db" -At -f tests/schema/catalog.sql > "$results/$db.catalog.txt"
+  done
+  stop_cluster
+  compare "$case" pg_dump "$results/from_migrations.dump.sql" "$results/from_schema_files.dump.sql"
+  compare "$case" catalog "$results/from_migrations.catalog.txt" "$results/from_schema_files.catalog.txt"
+  echo "# $case: compared $results/{from_migrations,from_schema_files}.{dump.sql,catalog.txt}"
+}
 url() { echo "postgresql://postgres@127.0.0.1:$PARITY_PORT/$1"; }
 psql_in() { local db=$1; shift; PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$(url "$db")" "$@"; }
-psql_in postgres -c "create database from_migrations" -c "create database from_schema_files"
-
-# 3. every migration / every domain file -------------------------------------------------------------------------
-for db in from_migrations from_schema_files; do
-  psql_in "$db" -f sql/supabase_bootstrap.sql >"$PARITY_DIR/bootstrap-$db.log" 2>&1 \
-    || fatal "sql/supabase_bootstrap.sql applies ($db)" "$(cat "$PARITY_DIR/bootstrap-$db.log")"
-done
-if DATABASE_URL=$(url from_migrations) scripts/migrate.sh --quiet >"$PARITY_DIR/migrate.log" 2>&1; then
-  ok "every migration applies to an empty database ($(ls migrations/*.sql | wc -l) files)"
-else
-  fatal "every migration applies to an empty database" "$(cat "$PARITY_DIR/migrate.log")"
-fi
-applied=0
-for f in "${files[@]}"; do
-  if ! psql_in from_schema_files -1 -f "$f" >"$PARITY_DIR/apply.log" 2>&1; then
-    fatal "the domain files apply in order to an empty database" "$f: $(cat "$PARITY_DIR/apply.log")"
-  fi
-  applied=$((applied + 1))
-done
-ok "the domain files apply in order to an empty database ($applied files)"
-
-vector=$(psql_in from_migrations -At -c "select coalesce((select 'installed (' || extversion || '): the semantic-search objects are compared' from pg_extension where extname = 'vector'), 'not installed on this server: both databases must lack every vector-typed object')")
-echo "# pgvector: $vector"
-
-# 4. compare ---------------------------------------------------------------------------------------------------
-compare() { # FORMAT A B: the comparator's ok / not ok lines, counted here
+compare() { # CASE FORMAT A B: the comparator's ok / not ok lines, counted here
   local out rc=0
-  out=$(python3 tests/schema/compare.py --format "$1" --names "migrations,schema files" "$2" "$3") || rc=$?
-  [ "$rc" -le 1 ] || fatal "tests/schema/compare.py runs" "$out"
+  out=$(python3 tests/schema/compare.py --format "$2" --names "migrations,schema files" "$3" "$4") || rc=$?
+  if [ "$rc" -gt 1 ]; then not_ok "$1: tests/schema/compare.py runs" "$out"; return; fi
+  out=$(sed -E "s/^(ok|not ok) - /\1 - $1: /" <<<"$out")
   printf '%s\n' "$out"
   PASSED=$((PASSED + $(grep -c '^ok - ' <<<"$out" || true)))
   FAILED=$((FAILED + $(grep -c '^not ok - ' <<<"$out" || true)))
 }
-for db in from_migrations from_schema_files; do
-  pg_dump -d "$(url "$db")" --schema-only --exclude-schema=supabase_migrations > "$RESULTS/$db.dump.sql"
-  psql_in "$db" -At -f tests/schema/catalog.sql > "$RESULTS/$db.catalog.txt"
-done
-compare pg_dump "$RESULTS/from_migrations.dump.sql" "$RESULTS/from_schema_files.dump.sql"
-compare catalog "$RESULTS/from_migrations.catalog.txt" "$RESULTS/from_schema_files.catalog.txt"
-echo "# compared: $RESULTS/{from_migrations,from_schema_files}.{dump.sql,catalog.txt}"
+
+stop_cluster
+rm -rf "$PARITY_DIR"; mkdir -p "$PARITY_DIR"
+if [ -f "$SYS_SHARE/extension/vector.control" ]; then
+  parity "with pgvector" "$(/usr/bin/pg_config --bindir)"
+else
+  echo "# with pgvector: not compared: pgvector is not installed on this host (scripts/bootstrap.sh installs it)"
+fi
+# Debian's binaries find their lib and share dirs relative to themselves: a copy of the prefix
+# without pgvector's files is a Postgres whose pg_available_extensions lacks `vector`.
+prefix="$PARITY_DIR/novector-prefix"
+mkdir -p "$prefix/usr/lib/postgresql" "$prefix/usr/share/postgresql"
+cp -a "${SYS_LIB%/lib}" "$prefix/usr/lib/postgresql/"
+cp -a "$SYS_SHARE" "$prefix/usr/share/postgresql/"
+rm -f "$prefix$SYS_LIB/vector.so" "$prefix$SYS_SHARE/extension/vector.control" "$prefix$SYS_SHARE/extension/vector--"*.sql
+rm -rf "$prefix$SYS_LIB/bitcode/vector" "$prefix$SYS_LIB/bitcode/vector.index.bc"
+[ "$(id -u)" = 0 ] && chown -R "$OWNER" "$PARITY_DIR"
+if [ "$("$prefix${SYS_LIB%/lib}/bin/pg_config" --sharedir)" = "$prefix$SYS_SHARE" ]; then
+  parity "without pgvector" "$prefix${SYS_LIB%/lib}/bin"
+else
+  not_ok "without pgvector: a scratch copy of the Postgres prefix finds its own share dir"
+fi
 finish
