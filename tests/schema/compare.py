@@ -3,7 +3,8 @@
 
     compare.py --format catalog|pg_dump --names A,B FILE_A FILE_B
 
---format catalog: records of tests/schema/catalog.sql (`@@ <kind> <name>` then the properties);
+--format catalog: records of tests/schema/catalog.sql or tests/upgrade/extension_catalog.sql
+  (`@@ <kind> <name>` then the properties; --title names them in the output);
   prints one line per kind: `ok - <kind>: N equal` or `not ok - <kind>: …` with each object that
   differs, or exists on one side only, and a diff of its properties.
 --format pg_dump: the output of `pg_dump --schema-only`, split into its objects at pg_dump's own
@@ -76,6 +77,7 @@ def main():
     ap.add_argument('--format', choices=['catalog', 'pg_dump'], required=True)
     ap.add_argument('--names', default='a,b', help='what the two files describe, e.g. migrations,schema files')
     ap.add_argument('--max-lines', type=int, default=60, help='diff lines shown per object')
+    ap.add_argument('--title', default='catalog', help='what a line of the catalog format calls its kinds')
     ap.add_argument('a')
     ap.add_argument('b')
     args = ap.parse_args()
@@ -102,7 +104,7 @@ def main():
     failed = False
     for kind in sorted(kinds):
         k = kinds[kind]
-        label = kind if args.format == 'pg_dump' else f'catalog, {kind}'
+        label = kind if args.format == 'pg_dump' else f'{args.title}, {kind}'
         if k['problems']:
             failed = True
             print(f'not ok - {label}: {len(k["problems"])} object(s) differ ({k["equal"]} equal)')
