@@ -38,6 +38,9 @@
 -- achievements.achieved_at, session_evaluations.submitted_at) are outside the API roles' column
 -- privileges; joined_at and sign_off_timestamp are kept by a trigger.
 
+-- Each table's privileges replace Supabase's default "all to anon, authenticated" by what each role
+-- may do: anon nothing, authenticated SELECT and exactly the writable columns. RLS then picks the rows.
+
 -- The access checks are installed by the extension with EXECUTE revoked from PUBLIC: the roles
 -- that evaluate the policies below get it. (anon matches no policy here, so never evaluates one.)
 grant execute on function
@@ -101,6 +104,39 @@ comment on column public.sessions.ai_synthesis_summary is 'Written by the backen
 comment on column public.sessions.final_summary_pdf_url is 'Written by the backend (service role), not by users.';
 
 create index idx_sessions_host_id on public.sessions (host_id, created_at desc);
+
+revoke all on public.sessions from anon, authenticated;
+grant all on public.sessions to service_role;
+grant select on public.sessions to authenticated;
+-- Ids are the server's to choose (gen_random_uuid()): a client-chosen id that exists would answer
+-- 409, an existence oracle (the seed's createSession never sends one), so sending one is 42501.
+grant insert (host_id, title, description_context, session_type, status, scheduled_start_time,
+              actual_start_time, actual_end_time, goals, rules)
+  on public.sessions to authenticated;
+grant update (title, description_context, session_type, status, scheduled_start_time,
+              actual_start_time, actual_end_time, goals, rules)
+  on public.sessions to authenticated;
+
+alter table public.sessions enable row level security;
+
+-- The host, accepted participants and pending invitees read the session. (host_id = self also
+-- lets the creator read the row back in the INSERT ... RETURNING, before the host row exists.)
+create policy "Members and invitees can view their sessions" on public.sessions
+  for select to authenticated
+  using (
+    host_id = (select auth.uid())
+    or id = any (array(select convo.my_session_ids()))
+    or id = any (array(select convo.my_invited_session_ids()))
+  );
+-- A user creates sessions with themselves as the host only.
+create policy "Users can create sessions they host" on public.sessions
+  for insert to authenticated
+  with check (host_id = (select auth.uid()));
+-- Only the host updates the session, and cannot hand it to someone else.
+create policy "Hosts can update their sessions" on public.sessions
+  for update to authenticated
+  using (host_id = (select auth.uid()))
+  with check (host_id = (select auth.uid()));
 
 
 -- session_participants ---------------------------------------------------------------------------
@@ -270,6 +306,59 @@ create trigger sessions_host_changed
   after update of host_id on public.sessions
   for each row when (old.host_id is distinct from new.host_id)
   execute function convo.sessions_add_host();
+
+revoke all on public.session_participants from anon, authenticated;
+grant all on public.session_participants to service_role;
+grant select on public.session_participants to authenticated;
+grant insert (session_id, profile_id, role) on public.session_participants to authenticated;
+grant update (invitation_status, joined_at, perspective_text, signed_off_summary, sign_off_timestamp)
+  on public.session_participants to authenticated;
+grant delete on public.session_participants to authenticated;
+
+alter table public.session_participants enable row level security;
+
+-- Accepted participants (host included) see the session's participant list; everyone sees their own row.
+-- A row from an email invitation is seen by others only once it is accepted.
+create policy "Members can view the participants of their sessions" on public.session_participants
+  for select to authenticated
+  using (
+    profile_id = (select auth.uid())
+    or (session_id = any (array(select convo.my_session_ids()))
+        and (invitation_id is null or invitation_status = 'accepted'))
+  );
+-- The host invites people into their session, never as a second host.
+create policy "Hosts can invite participants" on public.session_participants
+  for insert to authenticated
+  with check (
+    session_id = any (array(select convo.my_hosted_session_ids()))
+    and role <> 'host'
+  );
+-- The answer rule: the invitee goes pending → accepted, pending → declined, or
+-- accepted → declined (leaving). Declining is final until the host invites again: a declined
+-- invitee changes nothing of their row any more (not its status, perspective or sign-off). The host renews a declined invitation by
+-- profile id with PATCH {invitation_status: 'pending'} on that row (and an email invitation with
+-- invite_to_session), and changes nothing else of someone else's row.
+create policy "Participants answer their invitations, hosts renew declined ones" on public.session_participants
+  for update to authenticated
+  using (
+    profile_id = (select auth.uid())
+    or (session_id = any (array(select convo.my_hosted_session_ids()))
+        and role <> 'host' and invitation_id is null and invitation_status = 'declined')
+  )
+  with check (
+    profile_id = (select auth.uid())
+    or (session_id = any (array(select convo.my_hosted_session_ids()))
+        and role <> 'host' and invitation_id is null)
+  );
+-- The host removes participants from their session, but not their own host row; visible ones only
+-- (a hidden row goes by revoking its invitation).
+create policy "Hosts can remove participants" on public.session_participants
+  for delete to authenticated
+  using (
+    session_id = any (array(select convo.my_hosted_session_ids()))
+    and role <> 'host'
+    and (invitation_id is null or invitation_status = 'accepted')
+  );
 
 
 -- session_invitations -------------------------------------------------------------------------------
@@ -760,6 +849,46 @@ create trigger session_messages_fill_author
   for each row when (current_user in ('anon', 'authenticated'))
   execute function convo.session_messages_fill_author();
 
+revoke all on public.session_messages from anon, authenticated;
+grant all on public.session_messages to service_role;
+grant select on public.session_messages to authenticated;
+grant insert (session_id, session_participant_id, profile_id, message_type, content)
+  on public.session_messages to authenticated;
+grant update (content) on public.session_messages to authenticated;
+
+alter table public.session_messages enable row level security;
+
+-- Accepted participants read the session's messages.
+create policy "Participants can view the messages of their sessions" on public.session_messages
+  for select to authenticated
+  using (session_id = any (array(select convo.my_session_ids())));
+-- An accepted host/participant posts as themselves, through their own participant row, while the session is in progress.
+create policy "Participants can post in their sessions in progress" on public.session_messages
+  for insert to authenticated
+  with check (
+    profile_id = (select auth.uid())
+    and exists (
+      select from public.session_participants sp
+      join public.sessions s on s.id = sp.session_id
+      where sp.id = session_messages.session_participant_id
+        and sp.session_id = session_messages.session_id
+        and sp.profile_id = (select auth.uid())
+        and sp.invitation_status = 'accepted'
+        and sp.role in ('host', 'participant')
+        and s.status = 'in_progress'
+        and (session_messages.message_type in ('speech_transcript', 'user_typed_message')
+             or (session_messages.message_type = 'poll_created' and sp.role = 'host'))
+    )
+  );
+-- The author corrects their own message's content while still a participant of the session.
+create policy "Authors can edit their own messages" on public.session_messages
+  for update to authenticated
+  using (
+    profile_id = (select auth.uid())
+    and session_id = any (array(select convo.my_session_ids()))
+  )
+  with check (profile_id = (select auth.uid()));
+
 
 -- session_files ----------------------------------------------------------------------------------
 -- Files uploaded for a session's context (metadata; the bytes live in Supabase Storage).
@@ -827,6 +956,42 @@ comment on function convo.session_type_allows_participant_uploads(text) is
 revoke execute on function convo.session_type_allows_participant_uploads(text) from public;
 grant execute on function convo.session_type_allows_participant_uploads(text) to authenticated, service_role;
 
+revoke all on public.session_files from anon, authenticated;
+grant all on public.session_files to service_role;
+grant select on public.session_files to authenticated;
+grant insert (session_id, uploader_profile_id, file_name, storage_path, file_type, file_size, description)
+  on public.session_files to authenticated;
+grant delete on public.session_files to authenticated;
+
+alter table public.session_files enable row level security;
+
+-- Accepted participants read the session's files.
+create policy "Participants can view the files of their sessions" on public.session_files
+  for select to authenticated
+  using (session_id = any (array(select convo.my_session_ids())));
+-- The host uploads; a participant uploads their own when the session type allows it.
+create policy "Hosts and allowed participants can upload files" on public.session_files
+  for insert to authenticated
+  with check (
+    uploader_profile_id = (select auth.uid())
+    and (
+      session_id = any (array(select convo.my_hosted_session_ids()))
+      or exists (
+        select from public.session_participants sp
+        join public.sessions s on s.id = sp.session_id
+        where sp.session_id = session_files.session_id
+          and sp.profile_id = (select auth.uid())
+          and sp.invitation_status = 'accepted'
+          and sp.role = 'participant'
+          and convo.session_type_allows_participant_uploads(s.session_type)
+      )
+    )
+  );
+-- The host deletes the session's files.
+create policy "Hosts can delete files of their sessions" on public.session_files
+  for delete to authenticated
+  using (session_id = any (array(select convo.my_hosted_session_ids())));
+
 
 -- growth_insights --------------------------------------------------------------------------------
 -- Personal growth feedback, generated by the backend.
@@ -857,6 +1022,23 @@ comment on table public.growth_insights is
 create index idx_growth_insights_profile on public.growth_insights (profile_id, generated_at desc);
 create index idx_growth_insights_session on public.growth_insights (session_id);
 
+revoke all on public.growth_insights from anon, authenticated;
+grant all on public.growth_insights to service_role;
+grant select on public.growth_insights to authenticated;
+grant update (viewed_at) on public.growth_insights to authenticated;
+
+alter table public.growth_insights enable row level security;
+
+-- The owner reads their own insights.
+create policy "Users can view their own growth insights" on public.growth_insights
+  for select to authenticated
+  using (profile_id = (select auth.uid()));
+-- The owner marks their own insights viewed (viewed_at only: column grant).
+create policy "Users can mark their own growth insights viewed" on public.growth_insights
+  for update to authenticated
+  using (profile_id = (select auth.uid()))
+  with check (profile_id = (select auth.uid()));
+
 
 -- achievements -----------------------------------------------------------------------------------
 -- Badges earned, awarded by the backend. viewed_at is not in the seed: the issue lets the owner
@@ -884,6 +1066,23 @@ comment on table public.achievements is
 comment on column public.achievements.viewed_at is 'When the owner saw the badge; null while it is new.';
 
 create index idx_achievements_profile on public.achievements (profile_id, achieved_at desc);
+
+revoke all on public.achievements from anon, authenticated;
+grant all on public.achievements to service_role;
+grant select on public.achievements to authenticated;
+grant update (viewed_at) on public.achievements to authenticated;
+
+alter table public.achievements enable row level security;
+
+-- The owner reads their own achievements.
+create policy "Users can view their own achievements" on public.achievements
+  for select to authenticated
+  using (profile_id = (select auth.uid()));
+-- The owner marks their own achievements viewed (viewed_at only: column grant).
+create policy "Users can mark their own achievements viewed" on public.achievements
+  for update to authenticated
+  using (profile_id = (select auth.uid()))
+  with check (profile_id = (select auth.uid()));
 
 
 -- session_evaluations ----------------------------------------------------------------------------
@@ -928,210 +1127,16 @@ comment on column public.session_evaluations.share_with_host is
 
 create index idx_session_evaluations_evaluator on public.session_evaluations (evaluator_profile_id);
 
-
--- Privileges -------------------------------------------------------------------------------------
--- Replace Supabase's default "all to anon, authenticated" by what each role may do: anon nothing,
--- authenticated SELECT and exactly the writable columns. RLS then picks the rows.
-
-revoke all on public.sessions, public.session_participants, public.session_messages,
-  public.session_files, public.growth_insights, public.achievements, public.session_evaluations
-  from anon, authenticated;
-grant all on public.sessions, public.session_participants, public.session_messages,
-  public.session_files, public.growth_insights, public.achievements, public.session_evaluations
-  to service_role;
-
-grant select on public.sessions, public.session_participants, public.session_messages,
-  public.session_files, public.growth_insights, public.achievements, public.session_evaluations
-  to authenticated;
-
--- Ids are the server's to choose (gen_random_uuid()): a client-chosen id that exists would answer
--- 409, an existence oracle (the seed's createSession never sends one), so sending one is 42501.
-grant insert (host_id, title, description_context, session_type, status, scheduled_start_time,
-              actual_start_time, actual_end_time, goals, rules)
-  on public.sessions to authenticated;
-grant update (title, description_context, session_type, status, scheduled_start_time,
-              actual_start_time, actual_end_time, goals, rules)
-  on public.sessions to authenticated;
-
-grant insert (session_id, profile_id, role) on public.session_participants to authenticated;
-grant update (invitation_status, joined_at, perspective_text, signed_off_summary, sign_off_timestamp)
-  on public.session_participants to authenticated;
-grant delete on public.session_participants to authenticated;
-
-grant insert (session_id, session_participant_id, profile_id, message_type, content)
-  on public.session_messages to authenticated;
-grant update (content) on public.session_messages to authenticated;
-
-grant insert (session_id, uploader_profile_id, file_name, storage_path, file_type, file_size, description)
-  on public.session_files to authenticated;
-grant delete on public.session_files to authenticated;
-
-grant update (viewed_at) on public.growth_insights to authenticated;
-grant update (viewed_at) on public.achievements to authenticated;
-
+revoke all on public.session_evaluations from anon, authenticated;
+grant all on public.session_evaluations to service_role;
+grant select on public.session_evaluations to authenticated;
 grant insert (session_id, evaluator_profile_id, rating_overall_satisfaction, rating_clarity_goals,
               rating_fairness_balance, rating_alex_helpfulness, feedback_worked_well,
               feedback_could_improve, feedback_alex_specific, share_with_host)
   on public.session_evaluations to authenticated;
 
-
--- Policies ---------------------------------------------------------------------------------------
-
-alter table public.sessions enable row level security;
-alter table public.session_participants enable row level security;
-alter table public.session_messages enable row level security;
-alter table public.session_files enable row level security;
-alter table public.growth_insights enable row level security;
-alter table public.achievements enable row level security;
 alter table public.session_evaluations enable row level security;
 
--- sessions
--- The host, accepted participants and pending invitees read the session. (host_id = self also
--- lets the creator read the row back in the INSERT ... RETURNING, before the host row exists.)
-create policy "Members and invitees can view their sessions" on public.sessions
-  for select to authenticated
-  using (
-    host_id = (select auth.uid())
-    or id = any (array(select convo.my_session_ids()))
-    or id = any (array(select convo.my_invited_session_ids()))
-  );
--- A user creates sessions with themselves as the host only.
-create policy "Users can create sessions they host" on public.sessions
-  for insert to authenticated
-  with check (host_id = (select auth.uid()));
--- Only the host updates the session, and cannot hand it to someone else.
-create policy "Hosts can update their sessions" on public.sessions
-  for update to authenticated
-  using (host_id = (select auth.uid()))
-  with check (host_id = (select auth.uid()));
-
--- session_participants
--- Accepted participants (host included) see the session's participant list; everyone sees their own row.
--- A row from an email invitation is seen by others only once it is accepted.
-create policy "Members can view the participants of their sessions" on public.session_participants
-  for select to authenticated
-  using (
-    profile_id = (select auth.uid())
-    or (session_id = any (array(select convo.my_session_ids()))
-        and (invitation_id is null or invitation_status = 'accepted'))
-  );
--- The host invites people into their session, never as a second host.
-create policy "Hosts can invite participants" on public.session_participants
-  for insert to authenticated
-  with check (
-    session_id = any (array(select convo.my_hosted_session_ids()))
-    and role <> 'host'
-  );
--- The answer rule: the invitee goes pending → accepted, pending → declined, or
--- accepted → declined (leaving). Declining is final until the host invites again: a declined
--- invitee changes nothing of their row any more (not its status, perspective or sign-off). The host renews a declined invitation by
--- profile id with PATCH {invitation_status: 'pending'} on that row (and an email invitation with
--- invite_to_session), and changes nothing else of someone else's row.
-create policy "Participants answer their invitations, hosts renew declined ones" on public.session_participants
-  for update to authenticated
-  using (
-    profile_id = (select auth.uid())
-    or (session_id = any (array(select convo.my_hosted_session_ids()))
-        and role <> 'host' and invitation_id is null and invitation_status = 'declined')
-  )
-  with check (
-    profile_id = (select auth.uid())
-    or (session_id = any (array(select convo.my_hosted_session_ids()))
-        and role <> 'host' and invitation_id is null)
-  );
--- The host removes participants from their session, but not their own host row; visible ones only
--- (a hidden row goes by revoking its invitation).
-create policy "Hosts can remove participants" on public.session_participants
-  for delete to authenticated
-  using (
-    session_id = any (array(select convo.my_hosted_session_ids()))
-    and role <> 'host'
-    and (invitation_id is null or invitation_status = 'accepted')
-  );
-
--- session_messages
--- Accepted participants read the session's messages.
-create policy "Participants can view the messages of their sessions" on public.session_messages
-  for select to authenticated
-  using (session_id = any (array(select convo.my_session_ids())));
--- An accepted host/participant posts as themselves, through their own participant row, while the session is in progress.
-create policy "Participants can post in their sessions in progress" on public.session_messages
-  for insert to authenticated
-  with check (
-    profile_id = (select auth.uid())
-    and exists (
-      select from public.session_participants sp
-      join public.sessions s on s.id = sp.session_id
-      where sp.id = session_messages.session_participant_id
-        and sp.session_id = session_messages.session_id
-        and sp.profile_id = (select auth.uid())
-        and sp.invitation_status = 'accepted'
-        and sp.role in ('host', 'participant')
-        and s.status = 'in_progress'
-        and (session_messages.message_type in ('speech_transcript', 'user_typed_message')
-             or (session_messages.message_type = 'poll_created' and sp.role = 'host'))
-    )
-  );
--- The author corrects their own message's content while still a participant of the session.
-create policy "Authors can edit their own messages" on public.session_messages
-  for update to authenticated
-  using (
-    profile_id = (select auth.uid())
-    and session_id = any (array(select convo.my_session_ids()))
-  )
-  with check (profile_id = (select auth.uid()));
-
--- session_files
--- Accepted participants read the session's files.
-create policy "Participants can view the files of their sessions" on public.session_files
-  for select to authenticated
-  using (session_id = any (array(select convo.my_session_ids())));
--- The host uploads; a participant uploads their own when the session type allows it.
-create policy "Hosts and allowed participants can upload files" on public.session_files
-  for insert to authenticated
-  with check (
-    uploader_profile_id = (select auth.uid())
-    and (
-      session_id = any (array(select convo.my_hosted_session_ids()))
-      or exists (
-        select from public.session_participants sp
-        join public.sessions s on s.id = sp.session_id
-        where sp.session_id = session_files.session_id
-          and sp.profile_id = (select auth.uid())
-          and sp.invitation_status = 'accepted'
-          and sp.role = 'participant'
-          and convo.session_type_allows_participant_uploads(s.session_type)
-      )
-    )
-  );
--- The host deletes the session's files.
-create policy "Hosts can delete files of their sessions" on public.session_files
-  for delete to authenticated
-  using (session_id = any (array(select convo.my_hosted_session_ids())));
-
--- growth_insights
--- The owner reads their own insights.
-create policy "Users can view their own growth insights" on public.growth_insights
-  for select to authenticated
-  using (profile_id = (select auth.uid()));
--- The owner marks their own insights viewed (viewed_at only: column grant).
-create policy "Users can mark their own growth insights viewed" on public.growth_insights
-  for update to authenticated
-  using (profile_id = (select auth.uid()))
-  with check (profile_id = (select auth.uid()));
-
--- achievements
--- The owner reads their own achievements.
-create policy "Users can view their own achievements" on public.achievements
-  for select to authenticated
-  using (profile_id = (select auth.uid()));
--- The owner marks their own achievements viewed (viewed_at only: column grant).
-create policy "Users can mark their own achievements viewed" on public.achievements
-  for update to authenticated
-  using (profile_id = (select auth.uid()))
-  with check (profile_id = (select auth.uid()));
-
--- session_evaluations
 -- An evaluator reads only their own evaluations (the host gets the anonymised summary instead).
 create policy "Evaluators can view their own evaluations" on public.session_evaluations
   for select to authenticated
