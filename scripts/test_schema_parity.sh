@@ -89,6 +89,17 @@ else
   not_ok "every function and policy is created in exactly one place of schema/" "$defined_twice"
 fi
 
+# The current state, not steps: no object is dropped or replaced after it was created here (a
+# changed object is edited where it is defined), and the extension is created at its newest
+# version (no `alter extension … update`). Top-level statements only (a function body may drop
+# what it replaces, as install_semantic_search does); comments are not looked at.
+history_like=$(for f in "${files[@]}"; do
+  sed -E 's/--.*$//' "$f" | grep -niE '^(drop[[:space:]]+(function|policy|trigger|index|view|table|constraint)|alter[[:space:]]+extension[[:space:]]+[a-z_]+[[:space:]]+update|alter[[:space:]]+table[[:space:]].*[[:space:]]drop[[:space:]]+constraint)' \
+    | sed "s|^|$f:|" || true
+done)
+if [ -z "$history_like" ]; then ok "schema/ states what is, not the steps to it (no drop, no alter extension … update)"
+else not_ok "schema/ states what is, not the steps to it (no drop, no alter extension … update)" "$history_like"; fi
+
 # 2. both databases, in a scratch cluster; compared ---------------------------------------------------------
 # parity CASE BINDIR: CASE names the case in every line; BINDIR is the Postgres to run
 parity() {

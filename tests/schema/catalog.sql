@@ -4,7 +4,7 @@
 -- roles and expressions, every function's full definition, volatility, security, proconfig,
 -- owner and ACL (extension members included), relations with their columns in order, RLS and
 -- options, constraints, indexes, triggers, types, publications and their tables, default ACLs,
--- and every comment on a user object.
+-- every comment on a user object, and the rows of every table (reference data).
 --
 -- Scope: every schema except PostgreSQL's own and supabase_migrations (the migration history,
 -- which the domain files do not write). Names never depend on OIDs, so two databases built
@@ -139,6 +139,16 @@ union all
 -- event triggers
 select 'event-trigger', e.evtname::text, format('%s %s %s', e.evtevent, e.evtfoid::regproc, e.evttags::text)
 from pg_event_trigger e
+union all
+-- the rows of every table: on a fresh database only the reference data a schema needs (e.g. the
+-- plans' token limits), which the domain files must hold as the migrations do (backfills act on
+-- existing rows, so they leave nothing here); at most 50 rows shown per table
+select 'data', format('%I.%I', n.nspname, c.relname),
+       (xpath('/row/x/text()', query_to_xml(format(
+          'select (select count(*) from %1$I.%2$I) || E'' rows\n'' || coalesce((select string_agg(r, E''\n'' order by r) from (select t::text as r from %1$I.%2$I t order by 1 limit 50) l), '''') as x',
+          n.nspname, c.relname), false, true, '')))[1]::text
+from pg_class c join scope n on n.oid = c.relnamespace
+where c.relkind in ('r', 'p')
 union all
 -- comments on every object that is not PostgreSQL's own
 select 'comment', pg_describe_object(d.classoid, d.objoid, d.objsubid), d.description
