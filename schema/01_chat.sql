@@ -1,7 +1,7 @@
 -- Companion chat (domain 01): profiles, chat sessions and messages, memories, agent analyses, the
 -- personality_profiles view, and the RPCs store_chat_pair, get_chat_history and get_memories.
--- The schema as it stands; migrations/2026112201*, …_chat_clients and the chat parts of later
--- domains' migrations (tokens, memory search, mediation's profile upsert) are the steps to it.
+-- The schema as it stands; the steps to it are the migrations of domain number 01 and the chat
+-- parts of other domains' migrations (tokens, memory search, mediation's profile upsert).
 --
 -- Sources: the seed apps Bondhu AI (chat, memories, analyses) and Understand.me (profile fields).
 --
@@ -282,6 +282,9 @@ create table public.chat_messages (
   -- computed by the database (a client's value is refused, 428C9); convo.count_tokens is IMMUTABLE
   token_count integer generated always as (convo.count_tokens(message_text)) stored,
   message_tsv tsvector generated always as (to_tsvector('simple'::regconfig, message_text)) stored,
+  -- Where pgvector is installed, `embedding vector(1536)` follows as the last column
+  -- (convo.install_semantic_search, 07_memory_search.sql). A column added after it in the
+  -- migrations goes after that call too (alter table … add column), or the column order differs.
   constraint chat_messages_pkey primary key (id),
   constraint chat_messages_user_id_fkey foreign key (user_id)
     references public.profiles (id) on delete cascade,
@@ -563,8 +566,10 @@ create trigger user_memories_touch_updated_at
   for each row when (old.access_count is not distinct from new.access_count)
   execute function convo.touch_updated_at();
 
--- The seed's `embedding vector(1536)` column needs pgvector: it is added, with its HNSW index, by
--- convo.install_semantic_search() where pgvector is installed (schema/07_memory_search.sql).
+-- The seed's `embedding vector(1536)` column needs pgvector: it is added as the last column, with
+-- its HNSW index, by convo.install_semantic_search() where pgvector is installed
+-- (07_memory_search.sql). A column added after it in the migrations goes after that call too
+-- (alter table … add column), or the column order differs.
 
 alter table public.user_memories enable row level security;
 

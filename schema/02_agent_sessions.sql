@@ -1,6 +1,6 @@
 -- Agent sessions (domain 02): the database behind two server-side AI-chat backends. The schema as
--- it stands; migrations/2026112202*, …_agent_sessions_hardening and the messages parts of
--- …_tokens are the steps to it.
+-- it stands; the steps to it are the migrations of domain number 02 and the messages parts of
+-- the tokens migration.
 --
 --   * The SMS agent (seed 002, Twilio-Aldea): user_sessions keyed by phone number, soul_memories
 --     (survive a session rollover), process_memories, mental_process_state and

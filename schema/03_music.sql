@@ -1,8 +1,8 @@
 -- Music (domain 03): Bondhu AI's music recommendation flow (seed 001, "Music Recommendation
 -- Flow" and tables 4-6): the Spotify listening-history cache, recommendations, feedback
 -- interactions, learned genre preferences, RL model snapshots, and the RPCs get_genre_preferences
--- and recompute_genre_preferences. The schema as it stands; migrations/2026112203* and
--- …_music_bulk_fold are the steps to it.
+-- and recompute_genre_preferences. The schema as it stands; the steps to it are the migrations of
+-- domain number 03.
 --
 -- Genre preferences learn (Rust: src/music.rs): every statement inserting interactions is folded
 -- into music_genre_preferences by an AFTER INSERT … FOR EACH STATEMENT trigger; the same

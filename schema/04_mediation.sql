@@ -1,9 +1,9 @@
 -- Mediated sessions (domain 04): the Understand.me schema — sessions, their participants and
 -- email invitations, messages, files, evaluations, and each user's growth insights and
 -- achievements — with its row level security, the host's anonymised feedback summary, and the
--- peers' public profile cards. The schema as it stands; migrations/2026112204*,
--- …_mediation_clients, …_mediation_confirmed_email and the session_messages part of …_tokens are
--- the steps to it. (profiles, and the profile upsert Understand.me makes, are in 01_chat.sql.)
+-- peers' public profile cards. The schema as it stands; the steps to it are the migrations of
+-- domain number 04 and the session_messages part of the tokens migration. (profiles, and the
+-- profile upsert Understand.me makes, are in 01_chat.sql.)
 --
 -- Source: the seed app Understand.me, sections 3.1–3.5.
 --
@@ -1041,7 +1041,7 @@ create policy "Users can mark their own growth insights viewed" on public.growth
 
 
 -- achievements -----------------------------------------------------------------------------------
--- Badges earned, awarded by the backend. viewed_at is not in the seed: the issue lets the owner
+-- Badges earned, awarded by the backend. viewed_at is not in the seed: pg_convo lets the owner
 -- mark achievements viewed too (a "new badge" marker), as for growth insights.
 --   select: the owner
 --   update: the owner, viewed_at only

@@ -1,7 +1,7 @@
 -- Mentor video sessions (domain 05): the tables behind the seed's start-tavus-session,
 -- end-tavus-session and tavus-webhook edge functions, the one-call user context, and the RPCs that
--- start, end and update a session atomically. The schema as it stands; migrations/2026112205* and
--- …_mentor_hardening are the steps to it.
+-- start, end and update a session atomically. The schema as it stands; the steps to it are the
+-- migrations of domain number 05.
 --
 -- Source: the Tavus mentor seed app (Backend Operations). The seed names the tables and what each
 -- operation reads and writes; the columns are designed here from what those operations need.

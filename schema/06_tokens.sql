@@ -1,6 +1,6 @@
 -- Token-aware conversations (domain 06; Rust: src/tokens.rs): stored token counts, context windows
 -- that fit a model's budget, and per-day usage accounting with daily token quotas. The schema as
--- it stands; migrations/2026112306* are the steps to it.
+-- it stands; the steps to it are the migrations of domain number 06.
 --
 -- Every app builds its LLM prompt from stored history; cutting that history by message count
 -- either overflows the model's context window or wastes it. So each message row carries its exact

@@ -1,6 +1,6 @@
 -- Searchable memory and chat history (domain 07): keyword search that uses an index for a
 -- signed-in user, semantic search over embeddings (pgvector), and both fused. The schema as it
--- stands; migrations/2026112307* are the steps to it.
+-- stands; the steps to it are the migrations of domain number 07.
 --
 --   search_chat_history     full text over the acting user's chat_messages, ranked (ts_rank_cd)
 --   match_memories          memories nearest to an embedding: the match_documents shape that
