@@ -7,6 +7,8 @@
 #   lint       cargo fmt --check, clippy -D warnings
 #   pg_test    the Rust #[pg_test]s (cargo pgrx test); not pgrx-tests/, which holds the pgTAP suites
 #   stack      the local stack itself: gateway, bootstrap, restarts (scripts/test_stack.sh)
+#   schema     the domain files (schema/) equal the migrations: a database from each, compared
+#              (scripts/test_schema_parity.sh, in a scratch cluster of its own)
 #   types      generated types are fresh, tsc       ┐
 #   pgtap      pgTAP suites in pgrx-tests/          │
 #   http       HTTP integration tests in tests/     │ against the throwaway test stack,
@@ -125,6 +127,10 @@ trap stop_stacks EXIT
 # 3. the local stack itself, on a stack of its own ------------------------------------------------
 want stack && run_suite stack count_line \
   env STACK_DIR="$ROOT/.local/stack-test" API_PORT=24621 DB_PORT=24622 REST_PORT=24625 scripts/test_stack.sh
+
+# 3b. the domain files equal the migrations, in a scratch cluster of its own ---------------------------
+want schema && run_suite schema count_line \
+  env PARITY_DIR="$ROOT/.local/schema-parity" PARITY_PORT=24971 scripts/test_schema_parity.sh
 
 # 4. the throwaway test stack: fresh database, migrated ------------------------------------------
 if want_any pgtap http clients tokens types isolation race readme; then

@@ -16,8 +16,10 @@
 # 4. checks: extension and history at the new version; every row and every 0.1.0 column unchanged
 #    (a column a migration rewrites on purpose is listed with its reason in
 #    tests/upgrade/changed_by_upgrade.txt); the 0.1.0 data served through the API; the upgraded
-#    extension identical to a fresh install (members, function definitions, privileges) and the
-#    whole schema identical to a fresh database migrated from scratch (pg_dump --schema-only);
+#    extension identical to a fresh install member by member (tests/upgrade/extension_catalog.sql:
+#    every function's definition, volatility, proconfig, privileges and comment, every type, table,
+#    operator …; pg_dump skips extension members), and that comparison shown to name a changed
+#    member; the whole schema identical to a fresh database migrated from scratch (pg_dump --schema-only);
 #    `drop extension pg_convo` refused, and what CASCADE would remove (both rolled back).
 # Prints ok / not ok lines and `upgrade: N passed, M failed`.
 set -euo pipefail
@@ -156,8 +158,27 @@ qdb convo_fresh -f sql/supabase_bootstrap.sql >/dev/null 2>&1
 if DATABASE_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/convo_fresh" scripts/migrate.sh --quiet >"$WORK/fresh.log" 2>&1; then
   qdb postgres -f tests/upgrade/extension_catalog.sql > "$WORK/catalog-upgraded.txt"
   qdb convo_fresh -f tests/upgrade/extension_catalog.sql > "$WORK/catalog-fresh.txt"
-  expect_eq "the upgraded extension equals a fresh $TO_VERSION install ($(grep -c '^member: ' "$WORK/catalog-fresh.txt") members: list, definitions, privileges, comments)" \
-    "$(diff "$WORK/catalog-upgraded.txt" "$WORK/catalog-fresh.txt" | head -n 40)" ""
+  # member by member (pg_depend deptype 'e'): each function's whole definition, volatility,
+  # proconfig and privileges, each type, table, operator, cast … (tests/upgrade/extension_catalog.sql)
+  compare_members() { python3 tests/schema/compare.py --format catalog --title "extension member" --names "$1" "$2" "$3"; }
+  if members_out=$(compare_members "upgraded,fresh install" "$WORK/catalog-upgraded.txt" "$WORK/catalog-fresh.txt"); then
+    ok "the upgraded extension equals a fresh $TO_VERSION install, member by member ($(grep -c '^@@ ' "$WORK/catalog-fresh.txt") members, $(sed -nE 's/^ok - extension member, ([a-z ]+): ([0-9]+) objects equal/\1 \2/p' <<<"$members_out" | paste -sd, | sed 's/,/, /g'): definitions, settings, privileges, comments)"
+  else
+    not_ok "the upgraded extension equals a fresh $TO_VERSION install, member by member" "$members_out"
+  fi
+  # … and that comparison does see a member that differs: one function's proconfig and privileges
+  # changed in a transaction that is rolled back must be named
+  qdb convo_fresh > "$WORK/catalog-changed.txt" <<'SQL'
+begin;
+alter function convo.info() set search_path = public;
+grant execute on function convo.info() to public;
+\i tests/upgrade/extension_catalog.sql
+rollback;
+SQL
+  changed_out=$(compare_members "fresh install,changed" "$WORK/catalog-fresh.txt" "$WORK/catalog-changed.txt" || true)
+  expect_eq "… a member that differs is named (convo.info() with another search_path and EXECUTE for PUBLIC, rolled back)" \
+    "$(grep -E '^(not ok|#   differs:)' <<<"$changed_out")" \
+    "$(printf '%s\n' "not ok - extension member, function: 1 object(s) differ ($(( $(grep -c '^@@ function ' "$WORK/catalog-fresh.txt") - 1 )) equal)" "#   differs: function convo.info()")"
   # (pg_dump's \restrict line carries a random key per run)
   for db in postgres convo_fresh; do
     PGPASSWORD=postgres pg_dump -h 127.0.0.1 -p "$DB_PORT" -U postgres --schema-only "$db" | grep -v '^\\\(un\)\?restrict ' > "$WORK/schema-$db.sql"
