@@ -121,17 +121,18 @@ caught_up() {
   done
   return 1
 }
-caught_up; rc=$?
+rc=0; caught_up || rc=1
 state=$(sql "$STANDBY_PORT" postgres -Atc "select pg_is_in_recovery()::text || '/' || current_setting('transaction_read_only')" 2>&1 || true)
 status=$(sql "$PRIMARY_PORT" postgres -Atc "select state from pg_stat_replication limit 1" 2>&1 || true)
-[ "$rc" = 0 ] && [ "$state" = true/on ] && [ "$status" = streaming ]
-check "the standby streams from the primary and is in recovery, read-only" $? "recovery/read-only: $state, replication: $status"
+ok=1; { [ "$rc" = 0 ] && [ "$state" = true/on ] && [ "$status" = streaming ]; } && ok=0
+check "the standby streams from the primary and is in recovery, read-only" $ok "recovery/read-only: $state, replication: $status"
 
 # 3. The check, on the standby ---------------------------------------------------------------------
 # The acting user: the fixture's main user (the one with the most chat messages).
 ACTING=$(sql "$STANDBY_PORT" postgres -Atc "select user_id from public.chat_messages group by 1 order by count(*) desc, 1 limit 1")
 
-# Values the catalog cannot give: enumerated text arguments. name → SQL expressions, in order.
+# Values the catalog cannot give (an enumerated text argument): "name=>SQL expression", several
+# separated by ";". get_client_by_identifier(p_identifier, p_type) takes 'email' or 'phone'.
 ARGUMENT_HINTS="p_type=>'email'"
 
 # cases DB: one line per call to make, TAB-separated: kind, object, role, attempt, statement.
@@ -260,7 +261,7 @@ run_as() {
     authenticated) claims="{\"sub\": \"$ACTING\", \"role\": \"authenticated\", \"aud\": \"authenticated\"}" ;;
     *) claims="{\"role\": \"$3\"}" ;;
   esac
-  PGOPTIONS="-c client_min_messages=warning" "$PGBIN/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d "$2" \
+  PGOPTIONS="-c client_min_messages=warning -c statement_timeout=30s" "$PGBIN/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d "$2" \
     -v ON_ERROR_STOP=1 -v VERBOSITY=verbose 2>&1 >/dev/null <<SQL | sed -n 's/^ERROR: *//p' | head -n 1
 begin isolation level read committed read only;
 select set_config('search_path', 'public, extensions', true), set_config('role', '$3', true),
@@ -315,7 +316,8 @@ echo "# every table and STABLE / IMMUTABLE function in public, as each API role 
 check_db postgres | tee "$LOG/main.out"
 DB_PASSED=$(grep -c '^ok ' "$LOG/main.out" || true) DB_FAILED=$(grep -c '^FAIL ' "$LOG/main.out" || true)
 PASSED=$((PASSED + DB_PASSED)) FAILED=$((FAILED + DB_FAILED))
-[ "$DB_PASSED" -gt 0 ]; check "the check found tables and functions to call" $? "$DB_PASSED calls"
+ok=1; [ "$DB_PASSED" -gt 0 ] && ok=0
+check "the check found tables and functions to call" $ok "$DB_PASSED calls"
 
 # Volatility, stated: the functions the check leaves to the primary (listed, not called)
 echo "# VOLATILE functions in public (run read-write, by POST, on the primary): $(sql "$STANDBY_PORT" postgres -Atc \
@@ -332,8 +334,9 @@ check_db replica_scratch > "$LOG/scratch.out" 2>&1 || true
 new_failures=$(grep '^FAIL ' "$LOG/scratch.out" | grep -vxF -f <(grep '^FAIL ' "$LOG/main.out" || true) || true)
 printf '%s\n' "$new_failures" | sed 's/^/  scratch: /'
 keys=$(sed -n 's/^FAIL \(function [^:]*\): .*/\1/p' <<<"$new_failures" | sort | paste -sd';')
-[ "$keys" = "function get_memories(integer,text,uuid) as authenticated;function get_memories(integer,text,uuid) as service_role" ] \
-  && [ "$(grep -c ': 25006: ' <<<"$new_failures")" = 2 ]
-check "the check fails when a read RPC that writes is marked STABLE (get_memories, 25006, both roles)" $? "${keys:-nothing failed}"
+ok=1
+{ [ "$keys" = "function get_memories(integer,text,uuid) as authenticated;function get_memories(integer,text,uuid) as service_role" ] \
+  && [ "$(grep -c ': 25006: ' <<<"$new_failures")" = 2 ]; } && ok=0
+check "the check fails when a read RPC that writes is marked STABLE (get_memories, 25006, both roles)" $ok "${keys:-nothing failed}"
 
 finish
