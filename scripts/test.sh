@@ -26,6 +26,8 @@
 #   novector   the path without pgvector: a scratch Postgres prefix with no `vector` extension, a
 #              stack on it, migrations, keyword search, pgtap and clients (scripts/test_without_pgvector.sh)
 #   package    `make package`, installed into a scratch Postgres prefix (scripts/test_package.sh)
+#   replica    a primary and a streaming hot standby: every table and STABLE/IMMUTABLE RPC read as
+#              each API role on the standby, read-only (scripts/test_replica.sh)
 #   crash      immediate stops under load; invariants after each restart (scripts/crash_test.sh)
 #
 # Every stack a suite starts is its own (own data directory under .local/, own ports on
@@ -213,7 +215,12 @@ fi
 want novector && run_suite novector count_line scripts/test_without_pgvector.sh
 want package && run_suite package count_line scripts/test_package.sh
 
-# 7. crash test, last: immediate stops under load on a stack of its own -----------------------------
+# 7. the replica suite: a primary and a hot standby of its own (ports 24961/24962) -----------------
+want replica && run_suite replica count_line \
+  env REPLICA_DIR="$ROOT/.local/replica" REPLICA_PRIMARY_PORT=24961 REPLICA_STANDBY_PORT=24962 \
+  scripts/test_replica.sh
+
+# 8. crash test, last: immediate stops under load on a stack of its own -----------------------------
 # (a stack of its own, created afresh by the script)
 want crash && run_suite crash count_line \
   env CRASH_STACK_DIR="$ROOT/.local/crash-stack" CRASH_API_PORT=24941 CRASH_DB_PORT=24942 CRASH_REST_PORT=24945 \

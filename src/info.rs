@@ -8,10 +8,15 @@ use pgrx::{JsonB, Uuid};
 use serde_json::json;
 
 /// The caller as the Supabase auth functions see them: (`auth.role()`, `auth.uid()`).
+/// A read-only SPI call (`select`): `Spi::get_two` runs its query as a write, which assigns a
+/// transaction id, and a hot standby refuses that (XX000 "cannot assign TransactionIds during
+/// recovery"), so `GET /rpc/convo_info` would fail on every read replica.
 pub fn current_role_and_uid() -> ConvoResult<(Option<String>, Option<Uuid>)> {
-    Ok(Spi::get_two::<String, Uuid>(
-        "select auth.role(), auth.uid()",
-    )?)
+    Ok(Spi::connect(|c| {
+        c.select("select auth.role(), auth.uid()", Some(1), &[])?
+            .first()
+            .get_two::<String, Uuid>()
+    })?)
 }
 
 #[pg_extern(stable, parallel_safe, name = "info")]
