@@ -65,10 +65,12 @@ psql:
 test: bootstrap
 	@scripts/test.sh $(SUITE)
 
-# every workload against its baseline, interleaved rounds (BENCHMARKS.md); memory search last
+# every workload against its baseline, interleaved rounds (BENCHMARKS.md); then what a connection
+# costs (first call, memory per backend, a mixed HTTP load: ~4 minutes); memory search last
 # (it builds 100k embeddings and 1M messages on a stack of its own: ~8 minutes more)
 bench: install
 	@scripts/bench.sh
+	@scripts/bench_connections.sh
 	@scripts/bench_memory_search.sh
 
 # dist/pg_convo-<version>-pg15-<arch>.tar.gz: installs into a Postgres 15 by unpacking, no Rust needed

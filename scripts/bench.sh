@@ -53,8 +53,9 @@ pgb() {
 }
 # tps NAME SCRIPT [CLIENTS [DB]]: transactions per second in the steady state, i.e. the mean of
 # pgbench's per-second figures after the first second. Each round opens new connections, and a
-# backend's first call pays one-time costs (pg_convo builds a tokenizer once per backend: ~0.25 s
-# of CPU for o200k_base) that PostgREST's pooled connections pay once, not per request.
+# backend's first call pays one-time costs (loading pg_convo, planning its statements) that
+# PostgREST's pooled connections pay once, not per request (scripts/bench_connections.sh measures
+# a new connection's first call).
 tps() {
   pgb "$1" "${4:-postgres}" -M prepared -c "${3:-$CLIENTS}" -j 2 -T "$DURATION" -P 1 -f "$2"
   awk '/^progress: / { n++; if (n > 1) { sum += $4; k++ } }
@@ -262,7 +263,8 @@ rounds tokens_db tokens_py
 read -r bytes db_tokens <"$OUT/tokens_db-1.totals"; read -r _ py_tokens <"$OUT/tokens_py-1.totals"
 echo "  corpus: $bytes bytes; tokens per pass: count_tokens $db_tokens, tiktoken $py_tokens"
 [ "$db_tokens" = "$py_tokens" ] || { echo "[bench] FAILED: the token totals differ (see scripts/test_tokens.sh)" >&2; exit 1; }
-compare "tokens: count_tokens / tiktoken (MB/s)" tokens_db tokens_py ">= 0.8"
+# the target: at least the 0.2.0 tokenizer's 1.14 (tiktoken-rs, on fancy-regex)
+compare "tokens: count_tokens / tiktoken (MB/s)" tokens_db tokens_py ">= 1.14"
 
 # The cost of counting at insert time: two databases migrated alike, one without token_count.
 say "store_chat_pair with the token_count column vs without: $CLIENTS clients, realistic texts, two databases"
@@ -281,7 +283,7 @@ insert_uncounted() { tps "chat_insert_uncounted-$1" bench/chat_tokens_insert.pgb
 variant insert_counted   pairs/s "with token_count (counted by the insert)"
 variant insert_uncounted pairs/s "without token_count"
 rounds insert_counted insert_uncounted
-compare "tokens: store_chat_pair with / without count" insert_counted insert_uncounted ">= 0.9"
+compare "tokens: store_chat_pair with / without count" insert_counted insert_uncounted ">= 0.95"
 psql_bench -c "drop database bench_with_token_count" -c "drop database bench_without_token_count"
 
 # A token-budgeted context window vs the plain newest-50 read, for a user with 100k messages.
@@ -309,6 +311,21 @@ rounds context_get context_api context_plain
 # database); the bare select, which no client receives, is reported beside it
 compare "tokens: get_chat_context / API newest-50 read (latency)" context_get context_api "<= 1.5"
 compare "tokens: get_chat_context / bare select (latency)" context_get context_plain
+
+# The same window for users whose histories differ a thousandfold (and their share of the table):
+# it must cost about the same for each (the walk reads the turns that fit, not the history).
+say "get_chat_context(4000) for users of 10^3 ... 10^6 messages (one timestamp each), as each user, 1 client"
+psql_bench -f bench/chat_user_sizes.sql
+size_user() { printf '00000000-0000-4000-8000-%012d' $((1000000 + $1)); }
+size_window() { latency "context_size_$1-$2" bench/context_user_size.pgbench -M prepared -D uid="$(size_user "$1")"; }
+size_3() { size_window 3 "$1"; }
+size_4() { size_window 4 "$1"; }
+size_5() { size_window 5 "$1"; }
+size_6() { size_window 6 "$1"; }
+for k in 3 4 5 6; do variant "size_$k" ms "user with 10^$k messages"; done
+rounds size_3 size_4 size_5 size_6
+compare "tokens: window, 10^6-message user / 10^3 (latency)" size_6 size_3 "<= 2.0"
+compare "tokens: window, 10^5-message user / 10^3 (latency)" size_5 size_3
 
 # --- the same comparisons end to end, through the real PostgREST --------------------------------
 say "through PostgREST (HTTP, keep-alive, the service key): the seeds' request patterns vs one RPC"
