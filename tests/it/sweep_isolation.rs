@@ -592,6 +592,15 @@ impl Sweep {
                     row.insert(c.name.clone(), value);
                 }
             }
+            // session_files.storage_path names the uploader's folder of the row's session
+            // ('<uploader>/<session>/<file name>', issue 21): the generated value becomes the file name
+            if let (Some(Value::String(u)), Some(Value::String(s)), Some(Value::String(p))) = (
+                row.get("uploader_profile_id").cloned(),
+                row.get("session_id").cloned(),
+                row.get("storage_path").cloned(),
+            ) {
+                row.insert("storage_path".into(), json!(format!("{u}/{s}/{p}")));
+            }
             match insert_row(client, table, &row) {
                 Ok(stored) => return Ok(stored),
                 Err(e) => {
