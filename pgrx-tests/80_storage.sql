@@ -8,7 +8,7 @@
 -- Each cell of the matrix is one such statement as one actor: allowed (a row written / returned)
 -- or refused (42501, or no row). Loosening any policy turns a "refused" cell into "allowed".
 begin;
-select plan(92);
+select plan(96);
 
 -- Fixtures (as postgres) -------------------------------------------------------------------------
 -- s1: Hana's mediated_discussion in progress: Pat (accepted, the uploader), Quinn (accepted),
@@ -238,6 +238,18 @@ from (values ('host', 'refused'), ('uploader', 'refused'), ('anon', 'refused'), 
 select is(pg_temp.storage_try(w, pg_temp.upload('session-summaries', pg_temp.s(1) || '/other.pdf', w)), e,
           'session-summaries upload as ' || w || ': ' || e)
 from (values ('host', 'refused'), ('service_role', 'allowed')) v(w, e);
+
+
+-- A deleted account: its files in a session that goes on stay the session's --------------------------
+select lives_ok(format('delete from auth.users where id = %L', tests.get_supabase_uid('uploader')),
+  'deleting Pat''s account works (session_files.uploader_profile_id is set null, the path check allows it)');
+select results_eq(format($$ select uploader_profile_id, storage_path from public.session_files where session_id = %L and file_name = 'perspective.pdf' $$, pg_temp.s(1)),
+  format($$ values (null::uuid, %L::text) $$, pg_temp.pat_file()),
+  'Pat''s session_files row stays, without its uploader, with its path');
+select is(pg_temp.storage_try('host', pg_temp.read('session-files', pg_temp.pat_file())), 'allowed',
+  'the host still reads Pat''s object of s1 (the session goes on)');
+select is(pg_temp.storage_try('host', pg_temp.remove('session-files', pg_temp.pat_file())), 'refused',
+  '... and cannot delete it (only the service role can now)');
 
 
 -- Orphans: a deleted session leaves nothing readable -------------------------------------------------
