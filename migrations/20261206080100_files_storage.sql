@@ -23,8 +23,9 @@
 --   * an account deleted: its objects in sessions that go on (hosted by someone else) stay the
 --     session's, readable by its members as before (session_files keeps the row, uploader null);
 --     nobody can overwrite or delete them any more but the service role;
---   * avatars: '<uid>/…' objects of a deleted account stay in the public bucket until the backend
---     removes them (a public bucket serves any object it holds).
+--   * avatars: a deleted account's '<uid>/…' objects lose their storage.objects rows with the
+--     profile (below), so the Storage server no longer finds them, public URL included; the bytes
+--     stay in the bucket's backing store until the backend removes them.
 
 
 -- The buckets ------------------------------------------------------------------------------------
@@ -194,3 +195,35 @@ create trigger session_files_check_storage_path
 
 comment on column public.session_files.storage_path is
   'The object''s path in the session-files bucket: <uploader_profile_id>/<session_id>/<file name> (anything else → 400, 22023).';
+
+
+-- A deleted account's avatars ------------------------------------------------------------------------
+-- The avatars bucket is public: Storage serves any object whose row it finds, without a policy.
+-- So when a profile goes (with its auth user), its avatar objects' rows go too. Where the Storage
+-- server forbids deleting rows directly (storage.allow_delete_query), the account deletion still
+-- succeeds and says, as a warning, that the avatars are left to the backend.
+create function convo.profiles_remove_avatar_objects()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  begin
+    perform set_config('storage.allow_delete_query', 'true', true);
+    delete from storage.objects
+    where bucket_id = 'avatars' and split_part(name, '/', 1) = old.id::text;
+  exception when others then
+    raise warning 'the avatars of a deleted profile are left in storage (remove them with the Storage API)'
+      using detail = sqlstate || ': ' || sqlerrm;
+  end;
+  return null;
+end
+$$;
+comment on function convo.profiles_remove_avatar_objects() is
+  'AFTER DELETE on public.profiles: removes the storage.objects rows of the profile''s avatars (bucket avatars, folder <id>/), so a deleted account''s avatar is no longer served.';
+revoke execute on function convo.profiles_remove_avatar_objects() from public;
+
+create trigger profiles_remove_avatar_objects
+  after delete on public.profiles
+  for each row execute function convo.profiles_remove_avatar_objects();

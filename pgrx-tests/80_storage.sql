@@ -8,7 +8,7 @@
 -- Each cell of the matrix is one such statement as one actor: allowed (a row written / returned)
 -- or refused (42501, or no row). Loosening any policy turns a "refused" cell into "allowed".
 begin;
-select plan(96);
+select plan(98);
 
 -- Fixtures (as postgres) -------------------------------------------------------------------------
 -- s1: Hana's mediated_discussion in progress: Pat (accepted, the uploader), Quinn (accepted),
@@ -44,7 +44,9 @@ values ('session-files', pg_temp.pat_file(), tests.get_supabase_uid('uploader'),
         '{"size": 1234, "mimetype": "application/pdf"}', 'v1'),
        ('avatars', tests.get_supabase_uid('host') || '/avatar.png', tests.get_supabase_uid('host'), tests.get_supabase_uid('host'),
         '{"size": 10}', 'v1'),
-       ('session-summaries', pg_temp.s(1) || '/final_summary.pdf', null, null, '{"size": 99}', 'v1');
+       ('session-summaries', pg_temp.s(1) || '/final_summary.pdf', null, null, '{"size": 99}', 'v1'),
+       ('avatars', tests.get_supabase_uid('uploader') || '/portrait.png', tests.get_supabase_uid('uploader'), tests.get_supabase_uid('uploader'),
+        '{"size": 10}', 'v1');
 insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path)
 values (pg_temp.s(1), tests.get_supabase_uid('uploader'), 'perspective.pdf', pg_temp.pat_file());
 
@@ -250,6 +252,9 @@ select is(pg_temp.storage_try('host', pg_temp.read('session-files', pg_temp.pat_
   'the host still reads Pat''s object of s1 (the session goes on)');
 select is(pg_temp.storage_try('host', pg_temp.remove('session-files', pg_temp.pat_file())), 'refused',
   '... and cannot delete it (only the service role can now)');
+select is(pg_temp.storage_try('anon', pg_temp.read('avatars', tests.get_supabase_uid('uploader') || '/portrait.png')), 'refused',
+  'Pat''s avatar went with the account: not found, public bucket or not');
+select is((select count(*) from storage.objects where bucket_id = 'avatars'), 1::bigint, '... and nobody else''s avatar went with it');
 
 
 -- Orphans: a deleted session leaves nothing readable -------------------------------------------------

@@ -197,6 +197,38 @@ comment on column public.session_files.storage_path is
   'The object''s path in the session-files bucket: <uploader_profile_id>/<session_id>/<file name> (anything else → 400, 22023).';
 
 
+-- public.profiles (a table of domain 01): a deleted account's avatars ---------------------------------
+-- The avatars bucket is public: Storage serves any object whose row it finds, without a policy.
+-- So when a profile goes (with its auth user), its avatar objects' rows go too. Where the Storage
+-- server forbids deleting rows directly (storage.allow_delete_query), the account deletion still
+-- succeeds and says, as a warning, that the avatars are left to the backend.
+create function convo.profiles_remove_avatar_objects()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  begin
+    perform set_config('storage.allow_delete_query', 'true', true);
+    delete from storage.objects
+    where bucket_id = 'avatars' and split_part(name, '/', 1) = old.id::text;
+  exception when others then
+    raise warning 'the avatars of a deleted profile are left in storage (remove them with the Storage API)'
+      using detail = sqlstate || ': ' || sqlerrm;
+  end;
+  return null;
+end
+$$;
+comment on function convo.profiles_remove_avatar_objects() is
+  'AFTER DELETE on public.profiles: removes the storage.objects rows of the profile''s avatars (bucket avatars, folder <id>/), so a deleted account''s avatar is no longer served.';
+revoke execute on function convo.profiles_remove_avatar_objects() from public;
+
+create trigger profiles_remove_avatar_objects
+  after delete on public.profiles
+  for each row execute function convo.profiles_remove_avatar_objects();
+
+
 -- Realtime ------------------------------------------------------------------------------------
 -- The publication, checked rather than assumed (the mediation migration added the tables; this
 -- re-adds them where a database lost them, and does nothing on a FOR ALL TABLES publication).
