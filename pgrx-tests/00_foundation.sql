@@ -1,21 +1,35 @@
 -- Foundation: the Supabase compatibility bootstrap, the migration history, and schema-wide
 -- security rules (Supabase's database linter, as assertions) that every later migration obeys.
 begin;
-select plan(36);
+select plan(60);
 
 -- Lint queries, written once and run both on the real schema (must be empty) and on a
 -- deliberately bad scratch object (must catch it), so each lint can be seen to fail.
 create temp view lint_no_rls as
   select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
   where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relrowsecurity;
-create temp view lint_unwrapped_uid as  -- auth.uid() evaluated per row instead of once (initPlan)
-  select tablename || '.' || policyname from pg_policies
-  where schemaname = 'public'
+-- The policy lints cover pg_convo's policies on Supabase's own tables too (storage.objects,
+-- realtime.messages): the schemas below.
+create temp view lint_unwrapped_uid as  -- auth.uid() / realtime.topic() evaluated per row instead of once (initPlan)
+  select schemaname || '.' || tablename || '.' || policyname from pg_policies
+  where schemaname in ('public', 'storage', 'realtime')
     and regexp_replace(coalesce(qual, '') || ' ' || coalesce(with_check, ''),
-                       '\(\s*SELECT auth\.(uid|role|jwt)\(\) AS \w+\)', '', 'g') ~ 'auth\.(uid|role|jwt)\(\)';
+                       '\(\s*SELECT (auth\.(uid|role|jwt)|realtime\.topic)\(\) AS \w+\)', '', 'g')
+        ~ '(auth\.(uid|role|jwt)|realtime\.topic)\(\)';
 create temp view lint_policy_for_public as  -- a policy that does not name its role
-  select tablename || '.' || policyname from pg_policies
-  where schemaname = 'public' and roles = '{public}';
+  select schemaname || '.' || tablename || '.' || policyname from pg_policies
+  where schemaname in ('public', 'storage', 'realtime') and roles = '{public}';
+-- A convo helper a policy calls must be executable by every role the policy names, or the
+-- policy fails with 42501 for that role instead of deciding.
+create temp view lint_policy_helper_execute as
+  select pol.schemaname || '.' || pol.tablename || '.' || pol.policyname || ' → ' || p.oid::regprocedure || ' for ' || r.role
+  from pg_policies pol
+  cross join lateral (select distinct m[1] as fn from regexp_matches(coalesce(pol.qual, '') || ' ' || coalesce(pol.with_check, ''),
+                                                                       'convo\.(\w+)\(', 'g') m) f
+  join pg_proc p on p.pronamespace = 'convo'::regnamespace and p.proname = f.fn
+  cross join lateral unnest(pol.roles) r(role)
+  where pol.schemaname in ('public', 'storage', 'realtime') and r.role <> 'public'
+    and not has_function_privilege(r.role::text, p.oid, 'execute');
 create temp view lint_unindexed_fk as  -- a foreign key with no index that starts with its columns
   select c.conrelid::regclass || '.' || c.conname from pg_constraint c
   join pg_namespace n on n.oid = c.connamespace
@@ -60,8 +74,9 @@ create temp view lint_convo_execute_public as  -- extension functions default to
 
 -- The real schema is clean.
 select is_empty('select * from lint_no_rls', 'every table in public has row level security');
-select is_empty('select * from lint_unwrapped_uid', 'policies call auth.uid() as (select auth.uid())');
-select is_empty('select * from lint_policy_for_public', 'every policy names its role');
+select is_empty('select * from lint_unwrapped_uid', 'policies call auth.uid() and realtime.topic() as (select …)');
+select is_empty('select * from lint_policy_for_public', 'every policy names its role (public, storage, realtime)');
+select is_empty('select * from lint_policy_helper_execute', 'every convo helper a policy calls is executable by the policy''s roles');
 select is_empty('select * from lint_unindexed_fk', 'every foreign key in public is indexed');
 select is_empty('select * from lint_exposed_definer', 'no SECURITY DEFINER function in the exposed schema');
 select is_empty('select * from lint_definer_search_path', 'SECURITY DEFINER functions pin search_path');
@@ -76,11 +91,13 @@ create table public.lint_scratch_child (id int, parent int references public.lin
 alter table public.lint_scratch enable row level security;
 create policy "bad unwrapped" on public.lint_scratch for select to authenticated using (owner_id = auth.uid());
 create policy "bad no role" on public.lint_scratch for select using (owner_id = (select auth.uid()));
+create policy "bad helper" on public.lint_scratch for select to anon using (owner_id = any (array(select convo.my_session_ids())));
 create function public.lint_definer() returns int language sql security definer as 'select 1';
 create view public.lint_view as select 1 as one;
 select isnt_empty('select * from lint_no_rls', 'the RLS lint catches a table without RLS');
 select isnt_empty('select * from lint_unwrapped_uid', 'the auth.uid() lint catches an unwrapped call');
 select isnt_empty('select * from lint_policy_for_public', 'the role lint catches a policy for PUBLIC');
+select isnt_empty('select * from lint_policy_helper_execute', 'the helper lint catches a policy whose role may not run its helper');
 select isnt_empty('select * from lint_unindexed_fk', 'the FK lint catches an unindexed foreign key');
 select isnt_empty('select * from lint_exposed_definer', 'the definer lint catches an exposed SECURITY DEFINER');
 select isnt_empty('select * from lint_definer_search_path', 'the search_path lint catches a mutable search_path');
@@ -123,6 +140,20 @@ select ok(pg_has_role('authenticator', 'anon', 'member') and pg_has_role('authen
           and pg_has_role('authenticator', 'service_role', 'member'), 'authenticator may switch to the three API roles');
 select has_schema(s, 'schema ' || s || ' exists') from unnest(array['auth', 'extensions', 'storage']) s;
 select ok(exists (select from pg_publication where pubname = 'supabase_realtime'), 'the supabase_realtime publication exists');
+-- What pg_convo's storage and realtime policies rely on, by Supabase's names (the bootstrap creates
+-- it where missing).
+select has_column('storage', t, c, 'storage.' || t || '.' || c)
+from (values ('buckets', 'id'), ('buckets', 'public'), ('buckets', 'file_size_limit'), ('buckets', 'allowed_mime_types'),
+             ('objects', 'bucket_id'), ('objects', 'name'), ('objects', 'owner'), ('objects', 'owner_id'),
+             ('objects', 'metadata'), ('objects', 'path_tokens'), ('objects', 'version')) v(t, c);
+select has_function('storage', f, array['text'], 'storage.' || f || '(text)') from unnest(array['foldername', 'filename', 'extension']) f;
+select results_eq($$ select storage.foldername('a/b/c.pdf'), storage.filename('a/b/c.pdf'), storage.extension('a/b/c.tar.gz') $$,
+  $$ values (array['a', 'b'], 'c.pdf', 'gz') $$, 'storage.foldername / filename / extension split a path as Storage does');
+select ok((select relrowsecurity from pg_class where oid = t::regclass), t || ': row level security on')
+from unnest(array['storage.objects', 'storage.buckets', 'realtime.messages']) t;
+select ok(has_table_privilege(r, 'storage.objects', 'select,insert,update,delete'), r || ' has Supabase''s grants on storage.objects (RLS decides)')
+from unnest(array['anon', 'authenticated', 'service_role']) r;
+select has_function('realtime', 'topic', array[]::text[], 'realtime.topic()');
 
 -- auth.*() read the old per-claim settings first and the JSON claims second.
 select set_config('request.jwt.claims',

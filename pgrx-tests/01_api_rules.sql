@@ -3,7 +3,7 @@
 -- column default, columns only the server writes; plus the privileges and size bounds every table
 -- in public must have.
 begin;
-select plan(29);
+select plan(31);
 
 select tests.create_supabase_user('a', 'rules-a@example.test') as a \gset
 select tests.create_supabase_user('b', 'rules-b@example.test') as b \gset
@@ -190,6 +190,25 @@ select ok(not has_function_privilege('public', 'convo.install_fill_column_defaul
 select ok(not has_function_privilege('public', 'convo.fill_column_defaults()', 'execute')
           and not has_function_privilege('public', 'convo.keep_server_columns()', 'execute'),
   'the trigger functions are not executable by PUBLIC');
+
+-- Storage and Realtime policies (issue 21): access to an object or a channel comes from who is in
+-- the session now, never from a row a user can write (a session_files row is no proof of access).
+select is_empty(
+  $$ select policyname from pg_policies
+     where schemaname in ('storage', 'realtime')
+       and coalesce(qual, '') || ' ' || coalesce(with_check, '') ~ '(session_files|session_invitations)' $$,
+  'no storage / realtime policy consults session_files or session_invitations');
+-- The helpers those policies call: in convo, search_path pinned, not executable by PUBLIC or anon.
+select is_empty(
+  $$ select distinct p.oid::regprocedure::text
+     from pg_policies pol
+     cross join lateral regexp_matches(coalesce(pol.qual, '') || ' ' || coalesce(pol.with_check, ''), 'convo\.(\w+)\(', 'g') m
+     join pg_proc p on p.pronamespace = 'convo'::regnamespace and p.proname = m[1]
+     where pol.schemaname in ('storage', 'realtime')
+       and (not exists (select from unnest(p.proconfig) c where c = 'search_path=""')
+            or has_function_privilege('public', p.oid, 'execute')
+            or has_function_privilege('anon', p.oid, 'execute')) $$,
+  'the convo helpers of the storage / realtime policies pin search_path and are not executable by PUBLIC or anon');
 
 -- The extension is at the version the migrations need, and the library serves it.
 select is((select extversion from pg_extension where extname = 'pg_convo'), '0.2.0', 'pg_convo is at 0.2.0');

@@ -58,9 +58,9 @@ insert into public.session_messages (session_id, session_participant_id, profile
   (pg_temp.s(2), pg_temp.pid('part', 2), tests.get_supabase_uid('part'), 'speech_transcript', 'Last week''s words', now() - interval '7 days'),
   (pg_temp.s(3), pg_temp.pid('stranger', 3), tests.get_supabase_uid('stranger'), 'speech_transcript', 'Sam alone', now());
 insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path) values
-  (pg_temp.s(1), tests.get_supabase_uid('host'), 'agenda.pdf', 'host/s1/agenda.pdf'),
-  (pg_temp.s(2), tests.get_supabase_uid('host'), 'budget.xlsx', 'host/s2/budget.xlsx'),
-  (pg_temp.s(3), tests.get_supabase_uid('stranger'), 'notes.txt', 'sam/s3/notes.txt');
+  (pg_temp.s(1), tests.get_supabase_uid('host'), 'agenda.pdf', tests.get_supabase_uid('host') || '/' || pg_temp.s(1) || '/agenda.pdf'),
+  (pg_temp.s(2), tests.get_supabase_uid('host'), 'budget.xlsx', tests.get_supabase_uid('host') || '/' || pg_temp.s(2) || '/budget.xlsx'),
+  (pg_temp.s(3), tests.get_supabase_uid('stranger'), 'notes.txt', tests.get_supabase_uid('stranger') || '/' || pg_temp.s(3) || '/notes.txt');
 insert into public.growth_insights (profile_id, session_id, insight_type, insight_data) values
   (tests.get_supabase_uid('part'), pg_temp.s(1), 'clarity_score', '{"score": 4.5}'),
   (tests.get_supabase_uid('host'), null, 'sentiment_trend', '{"trend": "up"}');
@@ -568,7 +568,8 @@ from (values ('part', 2, 'part', 'a participant, private_coaching does not allow
              ('part', 1, 'host', 'a participant uploading as the host'),
              ('anon', 1, 'part', 'anon')) v(w, n, u, d);
 select throws_ok(format($$ select tests.would_affect($q$ insert into public.session_files (session_id, uploader_profile_id, file_name,
-                           storage_path, ipfs_cid) values (%L, %L, 'f', 'p', 'bafy') $q$, 'host') $$, pg_temp.s(1), tests.get_supabase_uid('host')),
+                           storage_path, ipfs_cid) values (%L, %L, 'f', %L, 'bafy') $q$, 'host') $$, pg_temp.s(1), tests.get_supabase_uid('host'),
+                           tests.get_supabase_uid('host') || '/' || pg_temp.s(1) || '/f'),
   '42501', null, 'the IPFS CID is the backend''s to set');
 select results_eq($$ select t, convo.session_type_allows_participant_uploads(t) from
                      (values ('mediated_discussion'), ('problem_solving'), ('private_coaching'), (null)) v(t) $$,

@@ -6,7 +6,7 @@
 --     #5 existence oracles; #9 length bounds; #4 no caller text in error messages.
 -- Every section fails on the schema before that migration.
 begin;
-select plan(160);
+select plan(161);
 
 -- Helpers, rolled back with the test ----------------------------------------------------------
 -- tests.get_supabase_uid(name): a fixture user's id (sql/test_helpers.sql);
@@ -42,7 +42,7 @@ insert into public.session_participants (session_id, profile_id, role, invitatio
 insert into public.session_messages (session_id, session_participant_id, profile_id, content) values
   (pg_temp.s(1), pg_temp.pid('host', 1), tests.get_supabase_uid('host'), 'Welcome');
 insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path) values
-  (pg_temp.s(1), tests.get_supabase_uid('host'), 'agenda.pdf', 'shared/agenda.pdf');
+  (pg_temp.s(1), tests.get_supabase_uid('host'), 'agenda.pdf', tests.get_supabase_uid('host') || '/' || pg_temp.s(1) || '/agenda.pdf');
 
 
 -- 1. profiles: the seed's own upsert (issue 10 #1) --------------------------------------------------
@@ -342,11 +342,17 @@ select is(left(tests.error_of(format('select public.session_feedback_summary(%L,
                                           tests.get_supabase_uid('part')), 'host'), 6), '42501:', 'a signed-in host naming someone else: 42501');
 select is((select count(*) from pg_proc where proname = 'session_feedback_summary' and pronamespace = 'public'::regnamespace), 1::bigint,
   'one public session_feedback_summary (no leftover overload)');
-select is(tests.affected(format($$ insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path)
-                                            values (%L, %L, 'mine.pdf', 'shared/agenda.pdf') $$, pg_temp.s(3), tests.get_supabase_uid('stranger')), 'stranger'),
-  1::bigint, 'a storage_path used in another session is no 409 (unique per session)');
-select is(left(tests.error_of($$ insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path)
-                                      values ('5e552000-0000-4000-8000-000000000001', auth.uid(), 'again.pdf', 'shared/agenda.pdf') $$, 'host'), 6),
+-- (since issue 21 a path names its uploader and session, so another session's path is refused
+-- for its shape: the same answer whether or not that object exists)
+select is(tests.error_of(format($$ insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path)
+                                   values (%L, %L, 'mine.pdf', %L) $$, pg_temp.s(3), tests.get_supabase_uid('stranger'), p), 'stranger'),
+  '22023: storage_path must be <uploader_profile_id>/<session_id>/<file name>',
+  'a storage_path of another session (' || d || '): 400, never a 409')
+from (values (tests.get_supabase_uid('host') || '/' || pg_temp.s(1) || '/agenda.pdf', 'recorded there'),
+             (tests.get_supabase_uid('host') || '/' || pg_temp.s(1) || '/nothing.pdf', 'recorded nowhere')) v(p, d);
+select is(left(tests.error_of(format($$ insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path)
+                                      values ('5e552000-0000-4000-8000-000000000001', auth.uid(), 'again.pdf', %L) $$,
+                                      tests.get_supabase_uid('host') || '/' || pg_temp.s(1) || '/agenda.pdf'), 'host'), 6),
   '23505:', '... within one session it stays unique');
 select is(tests.error_of(format($$ insert into public.sessions (id, host_id, title) values (%L, auth.uid(), 't') $$, i), 'part'),
           '42501: permission denied for table sessions', 'a client-chosen session id (' || d || '): 42501, the same answer')

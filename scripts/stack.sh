@@ -97,6 +97,12 @@ shared_buffers = 256MB
 fsync = on
 log_min_messages = warning
 CONF
+    # Realtime decodes the WAL with wal2json (Debian postgresql-15-wal2json). PostgreSQL builds that
+    # list the output plugins a slot may use (output_plugin_libraries) must name it; others do not
+    # know the setting, and would refuse to start with it.
+    if as_server "$PGBIN/postgres" --describe-config 2>/dev/null | grep -c '^output_plugin_libraries' >/dev/null; then
+      echo "output_plugin_libraries = 'pgoutput, test_decoding, wal2json'   # Realtime's decoder" >> "$PGDATA/postgresql.conf"
+    fi
   fi
   if ! pg_running; then
     say "starting Postgres on 127.0.0.1:$DB_PORT"

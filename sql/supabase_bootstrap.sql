@@ -2,8 +2,9 @@
 --
 -- Gives a plain PostgreSQL 15 what every Supabase database already has and pg_convo relies on:
 -- the API roles, the auth / extensions / storage schemas, a minimal auth.users, the auth.*()
--- claim functions with GoTrue's exact definitions, Supabase's default grants and the
--- supabase_realtime publication.
+-- claim functions with GoTrue's exact definitions, Supabase's default grants, the
+-- supabase_realtime publication, the Storage tables and path functions pg_convo's storage policies
+-- use, and Realtime's authorization table (realtime.messages) with realtime.topic().
 --
 -- NOT a migration: on Supabase these objects exist already. Every part is applied only where its
 -- object is missing, so running this file on a real Supabase (or twice here) changes nothing.
@@ -143,6 +144,123 @@ do $bootstrap$
 begin
   if not exists (select from pg_publication where pubname = 'supabase_realtime') then
     create publication supabase_realtime;
+  end if;
+end
+$bootstrap$;
+
+-- Storage (what Supabase's Storage migrations create and pg_convo's policies use) ----------------
+-- The same names, columns, indexes and functions as the Storage server's own schema, so the
+-- policies in migrations/…_files_storage.sql run unchanged here and on Supabase. Only the parts
+-- pg_convo relies on: no multipart-upload, prefix or migration-history tables. On Supabase the
+-- Storage server owns these (role supabase_storage_admin) and nothing here runs.
+do $bootstrap$
+begin
+  if to_regclass('storage.buckets') is null then
+    create table storage.buckets (
+      id text not null primary key,
+      name text not null,
+      owner uuid,                      -- deprecated by Storage in favour of owner_id
+      created_at timestamptz default now(),
+      updated_at timestamptz default now(),
+      public boolean default false,
+      avif_autodetection boolean default false,
+      file_size_limit bigint,
+      allowed_mime_types text[],
+      owner_id text
+    );
+    create unique index bname on storage.buckets using btree (name);
+    alter table storage.buckets enable row level security;
+    grant all on storage.buckets to anon, authenticated, service_role;
+  end if;
+  if to_regclass('storage.objects') is null then
+    create table storage.objects (
+      id uuid not null default gen_random_uuid() primary key,
+      bucket_id text,
+      name text,
+      owner uuid,                      -- deprecated by Storage in favour of owner_id
+      created_at timestamptz default now(),
+      updated_at timestamptz default now(),
+      last_accessed_at timestamptz default now(),
+      metadata jsonb,
+      path_tokens text[] generated always as (string_to_array(name, '/')) stored,
+      version text,
+      owner_id text,
+      user_metadata jsonb,
+      constraint "objects_bucketId_fkey" foreign key (bucket_id) references storage.buckets (id)
+    );
+    create unique index bucketid_objname on storage.objects using btree (bucket_id, name);
+    create index name_prefix_search on storage.objects using btree (name text_pattern_ops);
+    alter table storage.objects enable row level security;
+    grant all on storage.objects to anon, authenticated, service_role;
+  end if;
+  -- Path helpers, as Storage defines them: 'a/b/c.pdf' → {a,b}, 'c.pdf', 'pdf'.
+  if to_regprocedure('storage.foldername(text)') is null then
+    create function storage.foldername(name text) returns text[] language plpgsql as $f$
+    declare
+      _parts text[];
+    begin
+      select string_to_array(name, '/') into _parts;
+      return _parts[1:array_length(_parts, 1) - 1];
+    end
+    $f$;
+  end if;
+  if to_regprocedure('storage.filename(text)') is null then
+    create function storage.filename(name text) returns text language plpgsql as $f$
+    declare
+      _parts text[];
+    begin
+      select string_to_array(name, '/') into _parts;
+      return _parts[array_length(_parts, 1)];
+    end
+    $f$;
+  end if;
+  if to_regprocedure('storage.extension(text)') is null then
+    create function storage.extension(name text) returns text language plpgsql as $f$
+    declare
+      _parts text[];
+      _filename text;
+    begin
+      select string_to_array(name, '/') into _parts;
+      select _parts[array_length(_parts, 1)] into _filename;
+      return reverse(split_part(reverse(_filename), '.', 1));
+    end
+    $f$;
+  end if;
+end
+$bootstrap$;
+
+-- Realtime's authorization table and realtime.topic() ---------------------------------------------
+-- Realtime authorizes a private channel by running, as the subscriber (role, request.jwt.claims,
+-- and realtime.topic = the channel's topic), a SELECT (may receive) or an INSERT (may send) on
+-- realtime.messages, inside a transaction it rolls back. Created as Realtime's migrations define
+-- them (the table partitioned by day on inserted_at; here one default partition, as no Realtime
+-- server creates the daily ones), only where missing.
+do $bootstrap$
+begin
+  if not exists (select from pg_namespace where nspname = 'realtime') then
+    create schema realtime;
+    grant usage on schema realtime to anon, authenticated, service_role;
+  end if;
+  if to_regclass('realtime.messages') is null then
+    create table realtime.messages (
+      topic text not null,
+      extension text not null,
+      payload jsonb,
+      event text,
+      private boolean default false,
+      updated_at timestamp without time zone not null default now(),
+      inserted_at timestamp without time zone not null default now(),
+      id uuid not null default gen_random_uuid(),
+      primary key (id, inserted_at)
+    ) partition by range (inserted_at);
+    create table realtime.messages_default partition of realtime.messages default;
+    alter table realtime.messages enable row level security;
+    grant select, insert, update on realtime.messages to anon, authenticated, service_role;
+  end if;
+  if to_regprocedure('realtime.topic()') is null then
+    create function realtime.topic() returns text language sql stable as $f$
+      select nullif(current_setting('realtime.topic', true), '')::text
+    $f$;
   end if;
 end
 $bootstrap$;

@@ -1029,6 +1029,36 @@ class PublicSessionParticipantsUpdate(TypedDict):
     sign_off_timestamp: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="sign_off_timestamp")]]
     signed_off_summary: NotRequired[Annotated[bool, Field(alias="signed_off_summary")]]
 
+class PublicSessionTypeTemplates(BaseModel):
+    created_at: datetime.datetime = Field(alias="created_at")
+    default_goals: JsonValue = Field(alias="default_goals")
+    default_rules: JsonValue = Field(alias="default_rules")
+    description: Optional[str] = Field(alias="description")
+    is_active: bool = Field(alias="is_active")
+    key: str = Field(alias="key")
+    sort_order: int = Field(alias="sort_order")
+    title: str = Field(alias="title")
+
+class PublicSessionTypeTemplatesInsert(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    default_goals: NotRequired[Annotated[JsonValue, Field(alias="default_goals")]]
+    default_rules: NotRequired[Annotated[JsonValue, Field(alias="default_rules")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    key: Annotated[str, Field(alias="key")]
+    sort_order: NotRequired[Annotated[int, Field(alias="sort_order")]]
+    title: Annotated[str, Field(alias="title")]
+
+class PublicSessionTypeTemplatesUpdate(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    default_goals: NotRequired[Annotated[JsonValue, Field(alias="default_goals")]]
+    default_rules: NotRequired[Annotated[JsonValue, Field(alias="default_rules")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    key: NotRequired[Annotated[str, Field(alias="key")]]
+    sort_order: NotRequired[Annotated[int, Field(alias="sort_order")]]
+    title: NotRequired[Annotated[str, Field(alias="title")]]
+
 class PublicSessions(BaseModel):
     actual_end_time: Optional[datetime.datetime] = Field(alias="actual_end_time")
     actual_start_time: Optional[datetime.datetime] = Field(alias="actual_start_time")

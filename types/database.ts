@@ -1674,6 +1674,39 @@ export type Database = {
           },
         ]
       }
+      session_type_templates: {
+        Row: {
+          created_at: string
+          default_goals: NonNullable<Json>
+          default_rules: NonNullable<Json>
+          description: string | null
+          is_active: boolean
+          key: string
+          sort_order: number
+          title: string
+        }
+        Insert: {
+          created_at?: string
+          default_goals?: NonNullable<Json>
+          default_rules?: NonNullable<Json>
+          description?: string | null
+          is_active?: boolean
+          key: string
+          sort_order?: number
+          title: string
+        }
+        Update: {
+          created_at?: string
+          default_goals?: NonNullable<Json>
+          default_rules?: NonNullable<Json>
+          description?: string | null
+          is_active?: boolean
+          key?: string
+          sort_order?: number
+          title?: string
+        }
+        Relationships: []
+      }
       sessions: {
         Row: {
           actual_end_time: string | null

@@ -372,11 +372,46 @@ test('Edge Function pin-summary-to-ipfs: supabaseAdmin updates session_files.ipf
   assert.deepEqual(files, [{ file_name: 'summary.pdf', ipfs_cid: cid }]);
 });
 
-test('Edge Function get-cached-session-types: session_type_templates is not part of pg_convo', async () => {
-  // The seed says "Assuming such a table exists"; pg_convo has none (see clients/DIFFERENCES.md).
-  // @ts-expect-error -- no such table, so the generated types refuse the name at compile time too
-  const err = refused(await seed.anon().from('session_type_templates').select('*'), { status: 404 });
-  assert.ok(['42P01', 'PGRST205'].includes(err.code), JSON.stringify(err));
+test('Edge Function get-cached-session-types: from(session_type_templates).select(*) returns the session types', async () => {
+  // the guide's Edge Function, as written ("assuming such a table exists": it does now)
+  const { data: templates, error } = await hostDb.from('session_type_templates').select('*');
+  assert.equal(error, null);
+  assert.deepEqual(templates!.map((t) => t.key).sort(), ['mediated_discussion', 'problem_solving']);
+  for (const t of templates!) {
+    assert.ok(Array.isArray(t.default_goals) && t.default_goals.length > 0, `${t.key} has goals`);
+    assert.ok(Array.isArray(t.default_rules) && t.default_rules.length > 0, `${t.key} has rules`);
+    assert.equal(t.is_active, true);
+  }
+  // users read, they do not write; without signing in there is nothing
+  refused(await hostDb.from('session_type_templates').insert({ key: 'mine', title: 'Mine' }),
+    { status: 403, code: '42501' });
+  refused(await seed.anon().from('session_type_templates').select('*'), { status: 401, code: '42501' });
+});
+
+test('Storage upload, then the session_files insert: the row names the object in the uploader\'s folder of the session', async () => {
+  // The app: supabase.storage.from('session-files').upload(`${user.id}/${sessionId}/${Date.now()}_${file.name}`, file),
+  // then records it. (The Storage server does not run here: its policies are tested in
+  // pgrx-tests/80_storage.sql; this is the database call that follows the upload.)
+  const uploadedPath = `${guest.id}/${sessionId}/${Date.now()}_perspective.pdf`;   // uploadResult.data.path
+  const row = ok(await guestDb.from('session_files').insert({
+    session_id: sessionId, uploader_profile_id: guest.id, file_name: 'perspective.pdf',
+    storage_path: uploadedPath, file_type: 'application/pdf', file_size: 2048, description: 'my side',
+  }).select().single(), 'session_files insert after upload');
+  assert.equal(row.storage_path, uploadedPath);
+  // the host reads it (and signs it: storage.from('session-files').createSignedUrl(row.storage_path, 60))
+  const seen = ok(await hostDb.from('session_files').select('file_name, storage_path').eq('storage_path', uploadedPath));
+  assert.deepEqual(seen, [{ file_name: 'perspective.pdf', storage_path: uploadedPath }]);
+  // a row naming someone else's object (here: the host's folder), or another session's: 400
+  for (const path of [`${host.id}/${sessionId}/${Date.now()}_agenda.pdf`, `${guest.id}/${randomUUID()}/x.pdf`]) {
+    refused(await guestDb.from('session_files').insert({
+      session_id: sessionId, uploader_profile_id: guest.id, file_name: 'x.pdf', storage_path: path,
+    }), { status: 400, code: '22023' });
+  }
+  // a stranger cannot record a file into the session at all
+  refused(await strangerDb.from('session_files').insert({
+    session_id: sessionId, uploader_profile_id: stranger.id, file_name: 'x.pdf',
+    storage_path: `${stranger.id}/${sessionId}/x.pdf`,
+  }), { status: 403, code: '42501' });
 });
 
 test('after the session: sign-off, evaluation, the host\'s anonymised feedback summary', async () => {

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 /// Tables every signed-in user may read in full by design (shared catalogs, not anyone's data).
-const PUBLIC_CATALOGS: &[&str] = &["mentor_avatars"];
+const PUBLIC_CATALOGS: &[&str] = &["mentor_avatars", "session_type_templates"];
 
 /// What a pending invitee may see of the inviter's data: the session they are invited to (so they
 /// can decide). A declined invitee sees nothing of it.
@@ -45,6 +45,10 @@ fn recipe(table: &str, column: &str) -> Option<Value> {
             Some(json!(format!("+1{digits}")))
         }
         ("sessions", "status") => Some(json!("in_progress")),
+        // a snake_case name (session_type_templates_key_check)
+        ("session_type_templates", "key") => {
+            Some(json!(format!("t{}", uuid::Uuid::new_v4().simple())))
+        }
         _ => None,
     }
 }
@@ -591,6 +595,15 @@ impl Sweep {
                 if !value.is_null() {
                     row.insert(c.name.clone(), value);
                 }
+            }
+            // session_files.storage_path names the uploader's folder of the row's session
+            // ('<uploader>/<session>/<file name>', issue 21): the generated value becomes the file name
+            if let (Some(Value::String(u)), Some(Value::String(s)), Some(Value::String(p))) = (
+                row.get("uploader_profile_id").cloned(),
+                row.get("session_id").cloned(),
+                row.get("storage_path").cloned(),
+            ) {
+                row.insert("storage_path".into(), json!(format!("{u}/{s}/{p}")));
             }
             match insert_row(client, table, &row) {
                 Ok(stored) => return Ok(stored),

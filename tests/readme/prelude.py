@@ -20,6 +20,7 @@ only, never results: every row an example reads was written through the API by t
     embedding                                   a list of 1536 floats (text-embedding-3-small's size)
     msg, reply                                  a user's chat message and the AI's answer to it
     avatar_url                                  a profile picture URL
+    pin_to_ipfs(path)                           what an IPFS pinning service answers: a fresh CID
 
 The user is a row inserted into auth.users through DB_URL by clients/py/helpers.py (as sign-up
 writes it; a trigger creates the profile), with a unique email, so every run and every example has
@@ -94,6 +95,7 @@ def names():
         "msg": "I rewatched Re:Zero last night.",
         "reply": "Which arc is your favourite?",
         "avatar_url": "https://cdn.example/hana.png",
+        "pin_to_ipfs": lambda path: "bafybei" + uuid.uuid4().hex,
     }
 
 
