@@ -142,11 +142,17 @@ from pg_event_trigger e
 union all
 -- the rows of every table: on a fresh database only the reference data a schema needs (e.g. the
 -- plans' token limits), which the domain files must hold as the migrations do (backfills act on
--- existing rows, so they leave nothing here); at most 50 rows shown per table
+-- existing rows, so they leave nothing here); at most 50 rows shown per table, without the
+-- columns whose default is the time of the insert (two builds never share it)
 select 'data', format('%I.%I', n.nspname, c.relname),
        (xpath('/row/x/text()', query_to_xml(format(
-          'select (select count(*) from %1$I.%2$I) || E'' rows\n'' || coalesce((select string_agg(r, E''\n'' order by r) from (select t::text as r from %1$I.%2$I t order by 1 limit 50) l), '''') as x',
-          n.nspname, c.relname), false, true, '')))[1]::text
+          'select (select count(*) from %1$I.%2$I) || E'' rows\n'' || coalesce((select string_agg(r, E''\n'' order by r) from (select (to_jsonb(t) - %3$L::text[])::text as r from %1$I.%2$I t order by 1 limit 50) l), '''') as x',
+          n.nspname, c.relname,
+          coalesce((select array_agg(a.attname::text) from pg_attribute a
+                    join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+                    where a.attrelid = c.oid
+                      and pg_get_expr(d.adbin, d.adrelid) ~* 'now\(\)|current_timestamp|clock_timestamp'),
+                   '{}')), false, true, '')))[1]::text
 from pg_class c join scope n on n.oid = c.relnamespace
 where c.relkind in ('r', 'p')
 union all
