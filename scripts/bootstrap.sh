@@ -30,7 +30,7 @@ fi
 #   - when we install postgresql-common ourselves, `create_main_cluster = false` in its
 #     createcluster.conf while postgresql-15 is installed; the file is put back as it was afterwards.
 DEB_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-contrib libclang-dev clang sudo
-  postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl nginx-light curl openssl jq
+  postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-cron nginx-light curl openssl jq
   pkg-config libssl-dev npm)
 POLICY_RC=/usr/sbin/policy-rc.d
 CREATECLUSTER_CONF=/etc/postgresql-common/createcluster.conf
