@@ -14,6 +14,8 @@
 #   tokens     token counts = OpenAI's tiktoken     │
 #   isolation  pg_isolation_regress specs, and that │
 #              they fail without their locks        │
+#   cron       the retention job, run once by       │
+#              pg_cron (test_retention_job.sh)      │
 #   race       deadlock and race suite over HTTP    │
 #   readme     README commands and examples work    ┘
 #              as printed (scripts/check_readme_*.sh)
@@ -123,7 +125,7 @@ want stack && run_suite stack count_line \
   env STACK_DIR="$ROOT/.local/stack-test" API_PORT=24621 DB_PORT=24622 REST_PORT=24625 scripts/test_stack.sh
 
 # 4. the throwaway test stack: fresh database, migrated ------------------------------------------
-if want_any pgtap http clients tokens types isolation race readme; then
+if want_any pgtap http clients tokens types isolation cron race readme; then
   banner "throwaway stack ($STACK_DIR)"
   scripts/stack.sh down >/dev/null 2>&1 || true
   rm -rf "$STACK_DIR/db" "$STACK_ENV"
@@ -162,6 +164,8 @@ want tokens && run_suite tokens count_line scripts/test_tokens.sh
 # the specs, then each SQL-held lock taken out on a scratch database: its spec must fail
 isolation() { scripts/isolation.sh && scripts/isolation.sh --without-locks; }
 want isolation && run_suite isolation count_lines isolation
+# the daily retention job, registered by its migration, run once by pg_cron's scheduler
+want cron && run_suite cron count_line scripts/test_retention_job.sh
 want race && run_suite race count_line scripts/race_test.sh
 # every command the README prints works as printed (`make test` itself is the one not run: this
 # is it), and so does every supabase-js / supabase-py example
@@ -176,7 +180,7 @@ readme() {
   done
 }
 want readme && run_suite readme count_lines readme
-want_any pgtap http clients tokens types isolation race readme && stop_stacks
+want_any pgtap http clients tokens types isolation cron race readme && stop_stacks
 
 # 5. upgrade: a 0.1.0 database with data in every domain, upgraded by `make migrate` -----------------
 # test_upgrade.sh checks the data and the extension's catalog and leaves the upgraded stack
