@@ -1,7 +1,7 @@
 -- Users' data (issue 23): retention windows, apply_retention (dry run, batches), the SMS seed's
 -- delete_old_messages as one case of it, and the daily pg_cron job.
 begin;
-select plan(33);
+select plan(34);
 
 select tests.create_supabase_user('rita', 'rita@retention.test');
 
@@ -106,7 +106,7 @@ select is((select jsonb_object_agg(w ->> 'target', w -> 'would_expire')
            from jsonb_array_elements(public.apply_retention(true) -> 'windows') w
            where w ->> 'target' in ('user_memories', 'chat_messages')),
   '{"user_memories": 1, "chat_messages": 1}'::jsonb, 'a dry run after configuring memories and chat history');
-select public.apply_retention();
+select is((public.apply_retention() ->> 'dry_run')::boolean, false, 'applying them');
 select is((select count(*)::int from public.user_memories where user_id = tests.get_supabase_uid('rita'))
         + (select count(*)::int from public.chat_messages where user_id = tests.get_supabase_uid('rita')), 0,
   'configured windows apply to memories and chat history');
