@@ -251,7 +251,9 @@ select is((select count(*)::int from public.session_messages
   'her message''s sentiment analysis is gone too');
 select is((select count(*)::int from public.sessions where id = '5e550000-0000-4000-8000-00000000000a'), 0,
   'the session she hosted is gone (with carol''s message in it, as documented)');
-select is((select array_agg(file_name order by file_name) from public.session_files), array['agenda.pdf'],
+select is((select array_agg(file_name order by file_name) from public.session_files
+           where session_id in ('5e550000-0000-4000-8000-00000000000a', '5e550000-0000-4000-8000-00000000000b')),
+          array['agenda.pdf'],
   'files: hers are gone from bob''s session, bob''s stay');
 select is((select array_agg(coalesce(bucket_id, '*') || ':' || object_name || ':' || is_prefix order by object_name)
            from public.storage_deletion_queue
@@ -276,7 +278,8 @@ select is((select content from public.session_messages
   '', 'an admin deleting the auth user: the same redaction');
 select is((tests.value_of($$ select public.delete_my_account(true, tests.get_supabase_uid('bob'))::text $$, 'service_role')::jsonb
            ->> 'hosted_sessions_deleted'), '1', 'the service role deletes a named user');
-select is((select count(*)::int from public.session_messages), 0, '... and with bob''s session, its transcript');
+select is((select count(*)::int from public.session_messages where session_id = '5e550000-0000-4000-8000-00000000000b'), 0,
+  '... and with bob''s session, its transcript');
 
 select * from finish();
 rollback;
