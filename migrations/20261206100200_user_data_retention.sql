@@ -348,7 +348,7 @@ begin
      and exists (select from pg_catalog.pg_available_extensions where name = 'pg_cron')
      and current_setting('shared_preload_libraries') ~ '(^|[, ])pg_cron($|[, ])'
      and current_setting('cron.database_name', true) = current_database() then
-    create extension pg_cron;
+    create extension pg_cron with schema extensions;   -- where Supabase puts extensions
   end if;
   if not convo.schedule_retention() then
     raise notice 'pg_cron is not installed here: the daily retention job is not scheduled (call apply_retention, or convo.schedule_retention() once pg_cron is there)';
