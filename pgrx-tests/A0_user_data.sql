@@ -179,17 +179,17 @@ select is(tests.error_of($$ select public.export_my_data('ffffffff-ffff-4fff-8ff
   'PT404: no such user', 'service role, unknown user: 404');
 
 -- 4. delete_my_account: refusals leave everything as it was ----------------------------------------------
-select is(tests.error_of($$ select public.delete_my_account(true, tests.get_supabase_uid('bob')) $$, 'alice'),
+select is(tests.error_of($$ select public.delete_my_account('delete my account', tests.get_supabase_uid('bob')) $$, 'alice'),
   '42501: p_user_id must be omitted or be the signed-in user',
   'deleting someone else''s account as a signed-in user: 403');
 select is(tests.error_of('select public.delete_my_account()', 'alice'),
-  '22023: p_confirm must be true: deleting an account cannot be undone', 'without p_confirm: 400');
-select is(tests.error_of('select public.delete_my_account(false)', 'alice'),
-  '22023: p_confirm must be true: deleting an account cannot be undone', 'p_confirm false: 400');
-select is(tests.sqlstate_of('select public.delete_my_account(true)', 'anon'), '42501', 'anon: 401/403');
-select is(tests.error_of('select public.delete_my_account(true)', 'service_role'),
+  '22023: p_confirm must be the text ''delete my account'': deleting an account cannot be undone', 'without p_confirm: 400');
+select is(tests.error_of($$ select public.delete_my_account('true') $$, 'alice'),
+  '22023: p_confirm must be the text ''delete my account'': deleting an account cannot be undone', 'p_confirm ''true'': 400');
+select is(tests.sqlstate_of($$ select public.delete_my_account('delete my account') $$, 'anon'), '42501', 'anon: 401/403');
+select is(tests.error_of($$ select public.delete_my_account('delete my account') $$, 'service_role'),
   '22023: p_user_id is required when calling with the service role key', 'service role must name the user');
-select is(tests.error_of($$ select public.delete_my_account(true, 'ffffffff-ffff-4fff-8fff-ffffffffffff') $$, 'service_role'),
+select is(tests.error_of($$ select public.delete_my_account('delete my account', 'ffffffff-ffff-4fff-8fff-ffffffffffff') $$, 'service_role'),
   'PT404: no such user', 'service role, unknown user: 404');
 select is((select count(*)::int from auth.users where email like '%@userdata.test'), 3, 'after the refusals: every account is there');
 select is((select count(*)::int from public.storage_deletion_queue where object_name like tests.get_supabase_uid('alice') || '%'), 0,
@@ -200,7 +200,7 @@ create temp table bob_session_before as
   select id, "timestamp", message_type, profile_id, content from public.session_messages
   where session_id = '5e550000-0000-4000-8000-00000000000b';
 create temp table deletion as
-  select tests.value_of('select public.delete_my_account(p_confirm => true)::text', 'alice')::jsonb as summary;
+  select tests.value_of($$ select public.delete_my_account(p_confirm => 'delete my account')::text $$, 'alice')::jsonb as summary;
 select is((select summary - 'user_id' from deletion),
   jsonb_build_object('hosted_sessions_deleted', 1, 'messages_redacted', 1, 'invitations_deleted', 1,
     'storage_objects_queued', case when to_regclass('storage.objects') is null then 2 else 3 end),
@@ -276,7 +276,7 @@ delete from auth.users where id = tests.get_supabase_uid('carol');
 select is((select content from public.session_messages
            where session_id = '5e550000-0000-4000-8000-00000000000b' and "timestamp" = (select max("timestamp") from public.session_messages)),
   '', 'an admin deleting the auth user: the same redaction');
-select is((tests.value_of($$ select public.delete_my_account(true, tests.get_supabase_uid('bob'))::text $$, 'service_role')::jsonb
+select is((tests.value_of($$ select public.delete_my_account('delete my account', tests.get_supabase_uid('bob'))::text $$, 'service_role')::jsonb
            ->> 'hosted_sessions_deleted'), '1', 'the service role deletes a named user');
 select is((select count(*)::int from public.session_messages where session_id = '5e550000-0000-4000-8000-00000000000b'), 0,
   '... and with bob''s session, its transcript');

@@ -2297,7 +2297,7 @@ export type Database = {
         Returns: number
       }
       delete_my_account: {
-        Args: { p_confirm?: boolean; p_user_id?: string }
+        Args: { p_confirm?: string; p_user_id?: string }
         Returns: Json
       }
       delete_old_messages: {

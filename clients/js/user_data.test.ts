@@ -65,14 +65,14 @@ test('delete_my_account: the account and its rows go, the others\' transcript st
   ok(await db.from('session_messages').insert({ session_id: session.id, content: 'Alice replies' }));
   ok(await bobDb.from('session_messages').insert({ session_id: session.id, content: 'Bob again' }));
 
-  refused(await db.rpc('delete_my_account'), { status: 400, code: '22023', message: /p_confirm must be true/ });
-  refused(await db.rpc('delete_my_account', { p_confirm: false }), { status: 400, code: '22023' });
-  refused(await db.rpc('delete_my_account', { p_confirm: true, p_user_id: bob.id }), { status: 403, code: '42501' });
-  refused(await anon.rpc('delete_my_account', { p_confirm: true }), { status: 401, code: '42501' });
+  refused(await db.rpc('delete_my_account'), { status: 400, code: '22023', message: /p_confirm must be the text 'delete my account'/ });
+  refused(await db.rpc('delete_my_account', { p_confirm: 'true' }), { status: 400, code: '22023' });
+  refused(await db.rpc('delete_my_account', { p_confirm: 'delete my account', p_user_id: bob.id }), { status: 403, code: '42501' });
+  refused(await anon.rpc('delete_my_account', { p_confirm: 'delete my account' }), { status: 401, code: '42501' });
   assert.equal((await sql('select count(*)::int as n from auth.users where id = $1', [alice.id]))[0].n, 1,
     'nothing changed by the refusals');
 
-  const summary = ok(await db.rpc('delete_my_account', { p_confirm: true })) as Doc;
+  const summary = ok(await db.rpc('delete_my_account', { p_confirm: 'delete my account' })) as Doc;
   assert.equal(summary.user_id, alice.id);
   assert.equal(summary.messages_redacted, 1);
 
@@ -95,8 +95,8 @@ test('delete_my_account: the account and its rows go, the others\' transcript st
 
   // the service role deletes a named user; unknown: 404
   const carol = await createUser();
-  ok(await backend.rpc('delete_my_account', { p_confirm: true, p_user_id: carol.id }));
-  refused(await backend.rpc('delete_my_account', { p_confirm: true, p_user_id: carol.id }), { status: 404, code: 'PT404' });
+  ok(await backend.rpc('delete_my_account', { p_confirm: 'delete my account', p_user_id: carol.id }));
+  refused(await backend.rpc('delete_my_account', { p_confirm: 'delete my account', p_user_id: carol.id }), { status: 404, code: 'PT404' });
 });
 
 test('retention: the backend reads and sets windows, dry-runs them; zero or negative windows are refused', async () => {

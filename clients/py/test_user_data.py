@@ -80,13 +80,13 @@ def test_delete_a_named_account_and_drain_its_storage():
         {"user_id": bob["id"], "memory_key": "city", "memory_value": "Sylhet"}).execute()
 
     user = as_user(alice)
-    user.refused(lambda: user.db.rpc("delete_my_account", {"p_confirm": True, "p_user_id": bob["id"]}).execute(),
+    user.refused(lambda: user.db.rpc("delete_my_account", {"p_confirm": "delete my account", "p_user_id": bob["id"]}).execute(),
                  403, "42501")
     backend.refused(lambda: backend.db.rpc("delete_my_account", {"p_user_id": alice["id"]}).execute(),
-                    400, "22023", "p_confirm must be true: deleting an account cannot be undone")
+                    400, "22023", "p_confirm must be the text 'delete my account': deleting an account cannot be undone")
     assert sql("select count(*) from auth.users where id = %s", (alice["id"],)) == [(1,)]
 
-    summary = backend.db.rpc("delete_my_account", {"p_confirm": True, "p_user_id": alice["id"]}).execute().data
+    summary = backend.db.rpc("delete_my_account", {"p_confirm": "delete my account", "p_user_id": alice["id"]}).execute().data
     assert summary["user_id"] == alice["id"]
     assert sql("select count(*) from auth.users where id = %s", (alice["id"],)) == [(0,)]
     assert sql("select count(*) from public.user_memories where user_id = %s", (alice["id"],)) == [(0,)]
@@ -101,7 +101,7 @@ def test_delete_a_named_account_and_drain_its_storage():
         .like("object_name", f"{alice['id']}/%").execute().data == []
 
     # bob deletes himself
-    assert as_user(bob).db.rpc("delete_my_account", {"p_confirm": True}).execute().data["user_id"] == bob["id"]
+    assert as_user(bob).db.rpc("delete_my_account", {"p_confirm": "delete my account"}).execute().data["user_id"] == bob["id"]
     assert sql("select count(*) from public.profiles where id = %s", (bob["id"],)) == [(0,)]
 
 
