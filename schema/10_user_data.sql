@@ -10,6 +10,9 @@
 
 -- ############################################################################################
 -- from 20261206100000_user_data_export.sql
+
+-- ############################################################################################
+-- from 20261206100000_user_data_export.sql
 -- ############################################################################################
 -- Users' data (issue 23), 1/3: what pg_convo holds about a user, and its export.
 --
@@ -371,7 +374,9 @@ comment on function convo.delete_account(uuid) is
 revoke execute on function convo.delete_account(uuid) from public;
 grant execute on function convo.delete_account(uuid) to authenticated, service_role;
 
-create function public.delete_my_account(p_confirm boolean default null, p_user_id uuid default null)
+-- p_confirm is a phrase, not a boolean: generic tooling (an API explorer, a test generator, a
+-- retry with default arguments) sends `true` easily, never this text.
+create function public.delete_my_account(p_confirm text default null, p_user_id uuid default null)
 returns jsonb
 language plpgsql
 volatile
@@ -381,17 +386,17 @@ as $$
 declare
   v_user uuid := convo.acting_user(p_user_id);
 begin
-  if p_confirm is not true then
-    raise exception 'p_confirm must be true: deleting an account cannot be undone'
+  if p_confirm is distinct from 'delete my account' then
+    raise exception 'p_confirm must be the text ''delete my account'': deleting an account cannot be undone'
       using errcode = '22023';
   end if;
   return convo.delete_account(v_user);
 end
 $$;
-comment on function public.delete_my_account(boolean, uuid) is
-  'Deletes the acting user''s account and every row about them, exactly as deleting the auth user does: their messages in others'' mediated sessions are redacted (kept in place, text and author removed), sessions they host are deleted, invitations to their email are deleted, their Storage objects are queued in storage_deletion_queue. p_confirm must be true (else 400). A signed-in user deletes themselves (another p_user_id: 403); the service role names the user (unknown: 404). Returns a summary.';
-revoke execute on function public.delete_my_account(boolean, uuid) from public, anon;
-grant execute on function public.delete_my_account(boolean, uuid) to authenticated, service_role;
+comment on function public.delete_my_account(text, uuid) is
+  'Deletes the acting user''s account and every row about them, exactly as deleting the auth user does: their messages in others'' mediated sessions are redacted (kept in place, text and author removed), sessions they host are deleted, invitations to their email are deleted, their Storage objects are queued in storage_deletion_queue. p_confirm must be the text ''delete my account'' (else 400). A signed-in user deletes themselves (another p_user_id: 403); the service role names the user (unknown: 404). Returns a summary.';
+revoke execute on function public.delete_my_account(text, uuid) from public, anon;
+grant execute on function public.delete_my_account(text, uuid) to authenticated, service_role;
 
 -- ############################################################################################
 -- from 20261206100200_user_data_retention.sql
@@ -746,7 +751,7 @@ begin
      and exists (select from pg_catalog.pg_available_extensions where name = 'pg_cron')
      and current_setting('shared_preload_libraries') ~ '(^|[, ])pg_cron($|[, ])'
      and current_setting('cron.database_name', true) = current_database() then
-    create extension pg_cron;
+    create extension pg_cron with schema extensions;   -- where Supabase puts extensions
   end if;
   if not convo.schedule_retention() then
     raise notice 'pg_cron is not installed here: the daily retention job is not scheduled (call apply_retention, or convo.schedule_retention() once pg_cron is there)';
