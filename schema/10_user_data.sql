@@ -110,12 +110,12 @@ begin
     raise exception 'no such user' using errcode = 'PT404';
   end if;
 
-  -- Storage metadata, where Supabase Storage is there (storage.objects); the objects themselves
-  -- are downloaded through the Storage API
+  -- Storage metadata, where Supabase Storage is there (storage.objects: whatever columns this
+  -- version of Storage has; only bucket_id and name are relied on); the objects themselves are
+  -- downloaded through the Storage API
   if to_regclass('storage.objects') is not null then
     execute $q$
-      select coalesce(jsonb_agg(jsonb_build_object('bucket_id', o.bucket_id, 'name', o.name,
-               'created_at', o.created_at, 'metadata', o.metadata) order by o.bucket_id, o.name), '[]')
+      select coalesce(jsonb_agg(to_jsonb(o) order by o.bucket_id, o.name), '[]')
       from storage.objects o where o.name like $1 || '/%'
     $q$ into v_storage using v_user::text;
   end if;
