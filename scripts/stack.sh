@@ -77,6 +77,24 @@ ensure_dirs() {
   chmod 700 "$RUN"
 }
 
+# pg_cron (Debian's postgresql-15-cron; Supabase ships it), where it is installed: preloaded, its
+# scheduler serving this database and running jobs in background workers (no login needed). The
+# retention migration then creates the extension and registers its daily job; without pg_cron
+# nothing is scheduled and everything else works. Added to a stack made before, too (it takes
+# effect at the next start).
+PG_CRON_LIBRARY="$(/usr/bin/pg_config --pkglibdir)/pg_cron.so"
+cron_conf() {
+  [ -f "$PG_CRON_LIBRARY" ] || return 0
+  grep -q '^shared_preload_libraries' "$PGDATA/postgresql.conf" && return 0
+  cat >> "$PGDATA/postgresql.conf" <<CONF
+# pg_cron: the daily retention job (migrations/*_user_data_retention.sql)
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 16
+CONF
+}
+
 start_db() {
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     say "initdb $PGDATA"
@@ -104,6 +122,7 @@ CONF
       echo "output_plugin_libraries = 'pgoutput, test_decoding, wal2json'   # Realtime's decoder" >> "$PGDATA/postgresql.conf"
     fi
   fi
+  cron_conf
   if ! pg_running; then
     say "starting Postgres on 127.0.0.1:$DB_PORT"
     as_server "$PGBIN/pg_ctl" -D "$PGDATA" -l "$STACK_DIR/log/postgres.log" -w -t 60 start >/dev/null \

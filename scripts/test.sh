@@ -18,6 +18,8 @@
 #              backend's memory after counting      │
 #   isolation  pg_isolation_regress specs, and that │
 #              they fail without their locks        │
+#   cron       the retention job, run once by       │
+#              pg_cron (test_retention_job.sh)      │
 #   race       deadlock and race suite over HTTP    │
 #   readme     README commands and examples work    ┘
 #              as printed (scripts/check_readme_*.sh)
@@ -135,7 +137,7 @@ want schema && run_suite schema count_line \
   env PARITY_DIR="$ROOT/.local/schema-parity" PARITY_PORT=24971 scripts/test_schema_parity.sh
 
 # 4. the throwaway test stack: fresh database, migrated ------------------------------------------
-if want_any pgtap http clients tokens types isolation race readme; then
+if want_any pgtap http clients tokens types isolation cron race readme; then
   banner "throwaway stack ($STACK_DIR)"
   scripts/stack.sh down >/dev/null 2>&1 || true
   rm -rf "$STACK_DIR/db" "$STACK_ENV"
@@ -180,6 +182,8 @@ fi
 # the specs, then each SQL-held lock taken out on a scratch database: its spec must fail
 isolation() { scripts/isolation.sh && scripts/isolation.sh --without-locks; }
 want isolation && run_suite isolation count_lines isolation
+# the daily retention job, registered by its migration, run once by pg_cron's scheduler
+want cron && run_suite cron count_line scripts/test_retention_job.sh
 want race && run_suite race count_line scripts/race_test.sh
 # every command the README prints works as printed (`make test` itself is the one not run: this
 # is it), and so does every supabase-js / supabase-py example
@@ -194,7 +198,7 @@ readme() {
   done
 }
 want readme && run_suite readme count_lines readme
-want_any pgtap http clients tokens types isolation race readme && stop_stacks
+want_any pgtap http clients tokens types isolation cron race readme && stop_stacks
 
 # 5. upgrade: a 0.1.0 database with data in every domain, upgraded by `make migrate` -----------------
 # test_upgrade.sh checks the data and the extension's catalog and leaves the upgraded stack

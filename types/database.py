@@ -685,14 +685,17 @@ class PublicOrdersUpdate(TypedDict):
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
 
 class PublicPlanTokenLimits(BaseModel):
+    chat_history_days: Optional[int] = Field(alias="chat_history_days")
     daily_token_limit: int = Field(alias="daily_token_limit")
     plan: str = Field(alias="plan")
 
 class PublicPlanTokenLimitsInsert(TypedDict):
+    chat_history_days: NotRequired[Annotated[Optional[int], Field(alias="chat_history_days")]]
     daily_token_limit: Annotated[int, Field(alias="daily_token_limit")]
     plan: Annotated[str, Field(alias="plan")]
 
 class PublicPlanTokenLimitsUpdate(TypedDict):
+    chat_history_days: NotRequired[Annotated[Optional[int], Field(alias="chat_history_days")]]
     daily_token_limit: NotRequired[Annotated[int, Field(alias="daily_token_limit")]]
     plan: NotRequired[Annotated[str, Field(alias="plan")]]
 
@@ -812,6 +815,21 @@ class PublicReservationsUpdate(TypedDict):
     name: NotRequired[Annotated[Optional[str], Field(alias="name")]]
     notes: NotRequired[Annotated[Optional[str], Field(alias="notes")]]
     phone: NotRequired[Annotated[Optional[str], Field(alias="phone")]]
+
+class PublicRetentionWindows(BaseModel):
+    description: str = Field(alias="description")
+    keep_days: Optional[int] = Field(alias="keep_days")
+    target: str = Field(alias="target")
+
+class PublicRetentionWindowsInsert(TypedDict):
+    description: Annotated[str, Field(alias="description")]
+    keep_days: NotRequired[Annotated[Optional[int], Field(alias="keep_days")]]
+    target: Annotated[str, Field(alias="target")]
+
+class PublicRetentionWindowsUpdate(TypedDict):
+    description: NotRequired[Annotated[str, Field(alias="description")]]
+    keep_days: NotRequired[Annotated[Optional[int], Field(alias="keep_days")]]
+    target: NotRequired[Annotated[str, Field(alias="target")]]
 
 class PublicRitualPreferences(BaseModel):
     created_at: datetime.datetime = Field(alias="created_at")
@@ -1127,6 +1145,27 @@ class PublicSoulMemoriesUpdate(TypedDict):
     session_id: NotRequired[Annotated[uuid.UUID, Field(alias="session_id")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     value: NotRequired[Annotated[JsonValue, Field(alias="value")]]
+
+class PublicStorageDeletionQueue(BaseModel):
+    bucket_id: Optional[str] = Field(alias="bucket_id")
+    id: int = Field(alias="id")
+    is_prefix: bool = Field(alias="is_prefix")
+    object_name: str = Field(alias="object_name")
+    queued_at: datetime.datetime = Field(alias="queued_at")
+
+class PublicStorageDeletionQueueInsert(TypedDict):
+    bucket_id: NotRequired[Annotated[Optional[str], Field(alias="bucket_id")]]
+    id: NotRequired[Annotated[int, Field(alias="id")]]
+    is_prefix: NotRequired[Annotated[bool, Field(alias="is_prefix")]]
+    object_name: Annotated[str, Field(alias="object_name")]
+    queued_at: NotRequired[Annotated[datetime.datetime, Field(alias="queued_at")]]
+
+class PublicStorageDeletionQueueUpdate(TypedDict):
+    bucket_id: NotRequired[Annotated[Optional[str], Field(alias="bucket_id")]]
+    id: NotRequired[Annotated[int, Field(alias="id")]]
+    is_prefix: NotRequired[Annotated[bool, Field(alias="is_prefix")]]
+    object_name: NotRequired[Annotated[str, Field(alias="object_name")]]
+    queued_at: NotRequired[Annotated[datetime.datetime, Field(alias="queued_at")]]
 
 class PublicTokenUsageDaily(BaseModel):
     calls: int = Field(alias="calls")

@@ -1094,14 +1094,17 @@ export type Database = {
       }
       plan_token_limits: {
         Row: {
+          chat_history_days: number | null
           daily_token_limit: number
           plan: string
         }
         Insert: {
+          chat_history_days?: number | null
           daily_token_limit: number
           plan: string
         }
         Update: {
+          chat_history_days?: number | null
           daily_token_limit?: number
           plan?: string
         }
@@ -1248,6 +1251,24 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      retention_windows: {
+        Row: {
+          description: string
+          keep_days: number | null
+          target: string
+        }
+        Insert: {
+          description: string
+          keep_days?: number | null
+          target: string
+        }
+        Update: {
+          description?: string
+          keep_days?: number | null
+          target?: string
+        }
+        Relationships: []
       }
       ritual_preferences: {
         Row: {
@@ -1812,6 +1833,30 @@ export type Database = {
           },
         ]
       }
+      storage_deletion_queue: {
+        Row: {
+          bucket_id: string | null
+          id: number
+          is_prefix: boolean
+          object_name: string
+          queued_at: string
+        }
+        Insert: {
+          bucket_id?: string | null
+          id?: never
+          is_prefix?: boolean
+          object_name: string
+          queued_at?: string
+        }
+        Update: {
+          bucket_id?: string | null
+          id?: never
+          is_prefix?: boolean
+          object_name?: string
+          queued_at?: string
+        }
+        Relationships: []
+      }
       token_usage_daily: {
         Row: {
           calls: number
@@ -2271,10 +2316,22 @@ export type Database = {
       }
     }
     Functions: {
+      apply_retention: {
+        Args: {
+          p_batch_size?: number
+          p_dry_run?: boolean
+          p_max_batches?: number
+        }
+        Returns: Json
+      }
       convo_info: { Args: Record<PropertyKey, never>; Returns: Json }
       count_tokens: {
         Args: { p_encoding?: string; p_text: string }
         Returns: number
+      }
+      delete_my_account: {
+        Args: { p_confirm?: string; p_user_id?: string }
+        Returns: Json
       }
       delete_old_messages: {
         Args: { p_older_than_days: number; p_session_id: string }
@@ -2304,6 +2361,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      export_my_data: { Args: { p_user_id?: string }; Returns: Json }
       get_chat_context: {
         Args: {
           p_max_tokens: number
