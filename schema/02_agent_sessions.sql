@@ -469,8 +469,9 @@ revoke execute on function public.increment_session_messages(uuid) from public, 
 grant execute on function public.increment_session_messages(uuid) to service_role;
 
 
--- delete_old_messages(p_session_id, p_older_than_days): the seed's deleteOldMessages cleanup in
--- one statement; returns how many messages were deleted.
+-- delete_old_messages(p_session_id, p_older_than_days): the seed's deleteOldMessages cleanup,
+-- one case of retention (the sms_messages kind of convo.expire_rows, in schema/10_user_data.sql:
+-- batches that skip rows another transaction holds); returns how many messages were deleted.
 create function public.delete_old_messages(p_session_id uuid, p_older_than_days integer)
 returns integer
 language plpgsql
@@ -478,8 +479,6 @@ volatile
 security invoker
 set search_path = ''
 as $$
-declare
-  v_deleted integer;
 begin
   if p_session_id is null then
     raise exception 'p_session_id is required' using errcode = '22023';
@@ -489,18 +488,12 @@ begin
       using errcode = '22023',
             detail = format('p_older_than_days was %s', coalesce(p_older_than_days::text, 'null'));
   end if;
-
-  delete from public.messages as m
-   where m.session_id = p_session_id
-     and m.created_at < now() - make_interval(days => p_older_than_days);
-  get diagnostics v_deleted = row_count;
-
-  return v_deleted;
+  return convo.expire_rows('sms_messages', now() - make_interval(days => p_older_than_days),
+                           p_session_id => p_session_id);
 end
 $$;
-
 comment on function public.delete_old_messages(uuid, integer) is
-  'Deletes the messages of session p_session_id created more than p_older_than_days days ago; returns how many. p_older_than_days null or < 0 (or p_session_id null): 400 (22023). service_role only.';
+  'Deletes the messages of session p_session_id created more than p_older_than_days days ago; returns how many (the sms_messages case of retention, for one session). p_older_than_days null or < 0 (or p_session_id null): 400 (22023). service_role only.';
 revoke execute on function public.delete_old_messages(uuid, integer) from public, anon, authenticated;
 grant execute on function public.delete_old_messages(uuid, integer) to service_role;
 

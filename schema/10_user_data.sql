@@ -696,31 +696,8 @@ comment on procedure convo.run_retention(integer) is
   'The daily retention job (pg_cron: call convo.run_retention()): apply_retention one batch per window at a time, committing after each, until nothing older than a window is left.';
 revoke execute on procedure convo.run_retention(integer) from public;
 
--- ============================================================================================
--- delete_old_messages: the SMS seed's call, now one case of retention
--- ============================================================================================
-create or replace function public.delete_old_messages(p_session_id uuid, p_older_than_days integer)
-returns integer
-language plpgsql
-volatile
-security invoker
-set search_path = ''
-as $$
-begin
-  if p_session_id is null then
-    raise exception 'p_session_id is required' using errcode = '22023';
-  end if;
-  if p_older_than_days is null or p_older_than_days < 0 then
-    raise exception 'p_older_than_days must be a number of days >= 0'
-      using errcode = '22023',
-            detail = format('p_older_than_days was %s', coalesce(p_older_than_days::text, 'null'));
-  end if;
-  return convo.expire_rows('sms_messages', now() - make_interval(days => p_older_than_days),
-                           p_session_id => p_session_id);
-end
-$$;
-comment on function public.delete_old_messages(uuid, integer) is
-  'Deletes the messages of session p_session_id created more than p_older_than_days days ago; returns how many (the sms_messages case of retention, for one session). p_older_than_days null or < 0 (or p_session_id null): 400 (22023). service_role only.';
+-- delete_old_messages, the SMS seed's call, is now the sms_messages case of retention: it is
+-- defined with the other agent-session RPCs (schema/02_agent_sessions.sql).
 
 -- ============================================================================================
 -- pg_cron
