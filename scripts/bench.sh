@@ -314,8 +314,9 @@ compare "tokens: get_chat_context / bare select (latency)" context_get context_p
 
 # The same window for users whose histories differ a thousandfold (and their share of the table):
 # it must cost about the same for each (the walk reads the turns that fit, not the history).
-say "get_chat_context(4000) for users of 10^3 ... 10^6 messages (one timestamp each), as each user, 1 client"
-psql_bench -f bench/chat_user_sizes.sql
+# BENCH_SIZE_MAX_EXP (default 6): the largest history is 10^that messages (a short run uses less)
+say "get_chat_context(4000) for users of 10^3 ... 10^${BENCH_SIZE_MAX_EXP:-6} messages (one timestamp each), as each user, 1 client"
+psql_bench -v max_k="${BENCH_SIZE_MAX_EXP:-6}" -f bench/chat_user_sizes.sql
 size_user() { printf '00000000-0000-4000-8000-%012d' $((1000000 + $1)); }
 size_window() { latency "context_size_$1-$2" bench/context_user_size.pgbench -M prepared -D uid="$(size_user "$1")"; }
 size_3() { size_window 3 "$1"; }

@@ -293,6 +293,7 @@ TRACKED_BEFORE=$(tracked_state)
   echo "cd $(printf '%q' "$ROOT")"
   echo 'export BENCH_SECONDS=${BENCH_SECONDS:-1} BENCH_ROUNDS=${BENCH_ROUNDS:-1} BENCH_USERS=${BENCH_USERS:-20}'
   echo 'export BENCH_PER_USER=${BENCH_PER_USER:-10} BENCH_MESSAGES=${BENCH_MESSAGES:-5000} BENCH_HEAVY=${BENCH_HEAVY:-1000}'
+  echo 'export BENCH_SIZE_MAX_EXP=${BENCH_SIZE_MAX_EXP:-4} LOAD_SECONDS=${LOAD_SECONDS:-3}'
   echo 'if [ "$(id -u)" = 0 ] && ! command -v sudo >/dev/null 2>&1; then sudo() { "$@"; }; fi'
   printf 'export DOCKER_CONTEXT=%q\n' "$DOCKER_CONTEXT"
   last_block=""
