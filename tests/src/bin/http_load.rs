@@ -18,27 +18,51 @@ fn bench_user(n: usize) -> String {
 /// One request of the mix: method, path below /rest/v1, body, and whether the backend sends it.
 fn request(op: usize, user: &str, phone: &str) -> (&'static str, String, Option<Value>, bool) {
     match op % 8 {
-        0 | 4 => ("GET", format!("/chat_messages?select=*&user_id=eq.{user}&order=timestamp.desc&limit=50"), None, false),
-        1 => ("GET", format!("/profiles?select=*&id=eq.{user}"), None, false),
-        2 => ("GET", "/rpc/get_genre_preferences?p_limit=10".into(), None, false),
+        0 | 4 => (
+            "GET",
+            format!("/chat_messages?select=*&user_id=eq.{user}&order=timestamp.desc&limit=50"),
+            None,
+            false,
+        ),
+        1 => (
+            "GET",
+            format!("/profiles?select=*&id=eq.{user}"),
+            None,
+            false,
+        ),
+        2 => (
+            "GET",
+            "/rpc/get_genre_preferences?p_limit=10".into(),
+            None,
+            false,
+        ),
         3 => ("GET", "/rpc/get_mentor_context".into(), None, false),
         5 => (
             "POST",
             "/rpc/store_chat_pair".into(),
-            Some(json!({"p_user_message": "How was your day? I went for a long walk by the river.",
+            Some(
+                json!({"p_user_message": "How was your day? I went for a long walk by the river.",
                         "p_ai_response": "That sounds lovely! Walking by water is calming. What did you notice?",
-                        "p_user_id": user})),
+                        "p_user_id": user}),
+            ),
             false,
         ),
         6 => (
             "POST",
             "/music_interactions".into(),
-            Some(json!({"user_id": user, "track_id": format!("track-{}", op % 97), "interaction_type": "play",
+            Some(
+                json!({"user_id": user, "track_id": format!("track-{}", op % 97), "interaction_type": "play",
                         "rl_reward": 0.5, "listen_duration_ms": 120000, "track_duration_ms": 200000,
-                        "audio_features": {"genres": ["Lo-Fi", "jazz"]}})),
+                        "audio_features": {"genres": ["Lo-Fi", "jazz"]}}),
+            ),
             false,
         ),
-        _ => ("POST", "/rpc/load_or_create_session".into(), Some(json!({"p_phone_number": phone})), true),
+        _ => (
+            "POST",
+            "/rpc/load_or_create_session".into(),
+            Some(json!({"p_phone_number": phone})),
+            true,
+        ),
     }
 }
 
@@ -48,7 +72,8 @@ fn main() {
     let connections: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(32);
     let s = stack();
     let api_url = Arc::new(format!("{}/rest/v1", s.api_url));
-    let tokens: Arc<Vec<String>> = Arc::new((1..=200).map(|n| user_token(&bench_user(n))).collect());
+    let tokens: Arc<Vec<String>> =
+        Arc::new((1..=200).map(|n| user_token(&bench_user(n))).collect());
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let handles: Vec<_> = (0..connections)
@@ -67,14 +92,20 @@ fn main() {
                     let n = 1 + (t * 7 + i) % 200;
                     let phone = format!("+1555000{:04}", 1 + (t + i) % 8);
                     let (method, path, body, backend) = request(i, &bench_user(n), &phone);
-                    let (apikey, bearer) = if backend { (&service, &service) } else { (&anon, &tokens[n - 1]) };
+                    let (apikey, bearer) = if backend {
+                        (&service, &service)
+                    } else {
+                        (&anon, &tokens[n - 1])
+                    };
                     let req = agent
                         .request(method, &format!("{api_url}{path}"))
                         .set("apikey", apikey)
                         .set("Authorization", &format!("Bearer {bearer}"));
                     let began = Instant::now();
                     let result = match &body {
-                        Some(b) => req.set("Content-Type", "application/json").send_string(&b.to_string()),
+                        Some(b) => req
+                            .set("Content-Type", "application/json")
+                            .send_string(&b.to_string()),
                         None => req.call(),
                     };
                     let status = match result {
@@ -84,7 +115,12 @@ fn main() {
                             status
                         }
                         Err(ureq::Error::Status(code, r)) => {
-                            first_error.get_or_insert_with(|| format!("{method} {path}: {code} {}", r.into_string().unwrap_or_default()));
+                            first_error.get_or_insert_with(|| {
+                                format!(
+                                    "{method} {path}: {code} {}",
+                                    r.into_string().unwrap_or_default()
+                                )
+                            });
                             code
                         }
                         Err(e) => {
@@ -121,6 +157,9 @@ fn main() {
         *all.last().unwrap_or(&0) as f64 / 1000.0
     );
     if let Some(e) = first_error {
-        println!("load: first error: {}", e.chars().take(300).collect::<String>());
+        println!(
+            "load: first error: {}",
+            e.chars().take(300).collect::<String>()
+        );
     }
 }
