@@ -50,10 +50,11 @@ create temp view lint_definer_search_path as  -- SECURITY DEFINER without a pinn
 -- the service role would let a user run a function revoked from them (shown below).
 -- Supabase's advisor (splinter, function_search_path_mutable) asks the same of every function
 -- in the project's schemas, convo included; like splinter, it leaves out an extension's own
--- members (pg_convo's C functions, whose queries name every schema).
+-- members (pg_convo's C functions, whose queries name every schema). Procedures are not in it:
+-- one with a SET clause may not COMMIT (convo.run_retention commits batch by batch).
 create temp view lint_unpinned_search_path as
   select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-  where n.nspname in ('public', 'convo') and p.prokind in ('f', 'p')
+  where n.nspname in ('public', 'convo') and p.prokind = 'f'
     and not exists (select from unnest(p.proconfig) s where s like 'search_path=%')
     and not exists (select from pg_depend d where d.classid = 'pg_proc'::regclass
                     and d.objid = p.oid and d.deptype = 'e');

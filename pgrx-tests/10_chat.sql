@@ -108,9 +108,10 @@ select results_eq(
   '... on message_text with the trigram operator class');
 select indexes_are('public', 'chat_messages', array['chat_messages_pkey', 'chat_messages_reply_to_key',
   'idx_chat_messages_user_timestamp', 'idx_chat_messages_session', 'idx_chat_messages_mood',
-  'chat_messages_message_text_trgm_idx', 'idx_chat_messages_user_tsv']
+  'chat_messages_message_text_trgm_idx', 'idx_chat_messages_user_tsv',
+  'idx_chat_messages_user_turns', 'idx_chat_messages_session_turns']
   || case when exists (select from pg_extension where extname = 'vector') then array['idx_chat_messages_embedding'] else '{}' end,
-  'chat_messages has the seed''s indexes plus trigram, reply_to, full text (and HNSW where pgvector is installed)');
+  'chat_messages has the seed''s indexes plus trigram, reply_to, full text, the context window''s turns (and HNSW where pgvector is installed)');
 select has_index('public', 'user_memories', i, 'user_memories has index ' || i)
 from unnest(array['idx_user_memories_user', 'idx_user_memories_category', 'idx_user_memories_importance',
                   'idx_user_memories_updated']) i;

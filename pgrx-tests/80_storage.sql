@@ -242,16 +242,19 @@ select is(pg_temp.storage_try(w, pg_temp.upload('session-summaries', pg_temp.s(1
 from (values ('host', 'refused'), ('service_role', 'allowed')) v(w, e);
 
 
--- A deleted account: its files in a session that goes on stay the session's --------------------------
+-- A deleted account: its files leave with it (migrations/…_user_data_deletion.sql): the
+-- session_files row goes, and the object is queued for the backend to remove through Storage
 select lives_ok(format('delete from auth.users where id = %L', tests.get_supabase_uid('uploader')),
-  'deleting Pat''s account works (session_files.uploader_profile_id is set null, the path check allows it)');
-select results_eq(format($$ select uploader_profile_id, storage_path from public.session_files where session_id = %L and file_name = 'perspective.pdf' $$, pg_temp.s(1)),
-  format($$ values (null::uuid, %L::text) $$, pg_temp.pat_file()),
-  'Pat''s session_files row stays, without its uploader, with its path');
+  'deleting Pat''s account works');
+select results_eq(format($$ select (select count(*) from public.session_files where session_id = %L and file_name = 'perspective.pdf'),
+                                   (select count(*) from public.storage_deletion_queue where bucket_id = 'session-files' and object_name = %L) $$,
+                         pg_temp.s(1), pg_temp.pat_file()),
+  $$ values (0::bigint, 1::bigint) $$,
+  'Pat''s session_files row is gone, and Pat''s object is in storage_deletion_queue');
 select is(pg_temp.storage_try('host', pg_temp.read('session-files', pg_temp.pat_file())), 'allowed',
-  'the host still reads Pat''s object of s1 (the session goes on)');
+  'until the backend removes it, the host still reads Pat''s object of s1 (membership decides, not the row)');
 select is(pg_temp.storage_try('host', pg_temp.remove('session-files', pg_temp.pat_file())), 'refused',
-  '... and cannot delete it (only the service role can now)');
+  '... and cannot delete it (only the service role, draining the queue, does)');
 select is(pg_temp.storage_try('anon', pg_temp.read('avatars', tests.get_supabase_uid('uploader') || '/portrait.png')), 'refused',
   'Pat''s avatar went with the account: not found, public bucket or not');
 select is((select count(*) from storage.objects where bucket_id = 'avatars'), 1::bigint, '... and nobody else''s avatar went with it');
