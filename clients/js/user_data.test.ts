@@ -72,6 +72,10 @@ test('delete_my_account: the account and its rows go, the others\' transcript st
   assert.equal((await sql('select count(*)::int as n from auth.users where id = $1', [alice.id]))[0].n, 1,
     'nothing changed by the refusals');
 
+  // her avatar, as the Storage server records an upload (a row of storage.objects)
+  await sql("insert into storage.objects (bucket_id, name, owner, owner_id) values ('avatars', $1, $2, $3)",
+    [`${alice.id}/avatar.png`, alice.id, alice.id]);
+
   const summary = ok(await db.rpc('delete_my_account', { p_confirm: 'delete my account' })) as Doc;
   assert.equal(summary.user_id, alice.id);
   assert.equal(summary.messages_redacted, 1);
@@ -89,7 +93,8 @@ test('delete_my_account: the account and its rows go, the others\' transcript st
   // the backend drains the Storage queue: remove through the Storage API, then delete the rows
   const queued = ok(await backend.from('storage_deletion_queue').select('id, bucket_id, object_name, is_prefix')
     .like('object_name', `${alice.id}/%`));
-  assert.ok(queued.length >= 1, 'her folder is queued');
+  assert.deepEqual(queued.map((q) => [q.bucket_id, q.object_name]), [['avatars', `${alice.id}/avatar.png`]],
+    'her Storage objects are queued for the backend to remove');
   ok(await backend.from('storage_deletion_queue').delete().in('id', queued.map((q) => q.id)));
   refused(await bobDb.from('storage_deletion_queue').select('id'), { status: [401, 403], code: '42501' });
 

@@ -86,6 +86,9 @@ def test_delete_a_named_account_and_drain_its_storage():
                     400, "22023", "p_confirm must be the text 'delete my account': deleting an account cannot be undone")
     assert sql("select count(*) from auth.users where id = %s", (alice["id"],)) == [(1,)]
 
+    # her avatar, as the Storage server records an upload (a row of storage.objects)
+    sql("insert into storage.objects (bucket_id, name, owner, owner_id) values ('avatars', %s, %s, %s)",
+        (f"{alice['id']}/avatar.png", alice["id"], alice["id"]))
     summary = backend.db.rpc("delete_my_account", {"p_confirm": "delete my account", "p_user_id": alice["id"]}).execute().data
     assert summary["user_id"] == alice["id"]
     assert sql("select count(*) from auth.users where id = %s", (alice["id"],)) == [(0,)]
@@ -94,7 +97,8 @@ def test_delete_a_named_account_and_drain_its_storage():
 
     queued = backend.db.table("storage_deletion_queue").select("id, bucket_id, object_name, is_prefix") \
         .like("object_name", f"{alice['id']}/%").execute().data
-    assert queued, "her Storage folder is queued"
+    assert [(q["bucket_id"], q["object_name"]) for q in queued] == [("avatars", f"{alice['id']}/avatar.png")], \
+        "her Storage objects are queued for the backend to remove"
     # a backend removes each through the Storage API, then deletes the queue rows
     backend.db.table("storage_deletion_queue").delete().in_("id", [q["id"] for q in queued]).execute()
     assert backend.db.table("storage_deletion_queue").select("id") \
