@@ -14,7 +14,7 @@
 #   nginx, the gateway: the single-node gateway's apikey rules; GET/HEAD (tables, and rpc called
 #     with `{ get: true }`) → the read pool, everything else → rw.
 #
-#   scripts/cluster.sh up|down|status|psql [args]
+#   scripts/cluster.sh up|down|status|psql [args]|start-node NODE
 #
 # Environment: CLUSTER_DIR (default .local/cluster), CLUSTER_PORT (default 54340): the monitor
 # listens on CLUSTER_PORT, the data nodes on +1 … +3, the gateway on +4, PostgREST rw / ro on +5 /
@@ -120,7 +120,7 @@ ensure_dirs() {
   mkdir -p "$CLUSTER_DIR" "$RUN" "$LOG" "$CLUSTER_DIR/home" "$CLUSTER_DIR/xdg/config" \
     "$CLUSTER_DIR/xdg/data" "$CLUSTER_DIR/nginx/tmp"
   [ -s "$CLUSTER_DIR/jwt_secret" ] || (umask 077; openssl rand -hex 32 > "$CLUSTER_DIR/jwt_secret")
-  (umask 077; printf '127.0.0.1:*:*:*:%s\n' "$PASSWORD" > "$CLUSTER_DIR/pgpass")
+  (umask 077; printf '*:*:*:*:%s\n' "$PASSWORD" > "$CLUSTER_DIR/pgpass")
   [ "$(id -u)" = 0 ] && chown -R "$OWNER" "$CLUSTER_DIR"
   chmod 700 "$RUN"
 }
@@ -135,26 +135,29 @@ start_keeper() { # NAME: `pg_autoctl run` for monitor / nodeN, in a session of i
   as_server setsid bash -c "nohup '$PG_AUTOCTL' run --pgdata '$CLUSTER_DIR/$name' >>'$LOG/$name.log' 2>&1 & echo \$! > '$RUN/$name.keeper.pid'"
 }
 
-# The monitor's health checks and the keepers' partition timeout: pg_auto_failover's defaults
+# The monitor's health checks and the keepers' partition timeout. pg_auto_failover's defaults
 # take ~50 s to fail over a dead node (node_considered_unhealthy_timeout 20 s, then
-# primary_demote_timeout 30 s). Shortened here, keeping the rule that makes them split-brain
-# safe: a primary that cannot reach the monitor (and has no standby connected) demotes itself
-# after network_partition_timeout; the monitor promotes a standby only after it has found the
-# primary unhealthy (node_considered_unhealthy_timeout after its last report) AND then waited
-# primary_demote_timeout. So a partitioned primary has stopped accepting writes before the
-# monitor promotes another node as long as
-#   network_partition_timeout + (keeper loop and monitor connect timeout, ≤ 2 s)
-#     < node_considered_unhealthy_timeout + primary_demote_timeout,
-# here 3 + 2 = 5 s < 2 + 5 = 7 s. (Setting primary_demote_timeout alone below the keeper's
-# default 20 s partition timeout, as one could, would allow two primaries at once.)
-NETWORK_PARTITION_TIMEOUT=3          # keeper, seconds
+# primary_demote_timeout 30 s); shortened here (measured: docs/cluster.md). Why it stays
+# split-brain safe:
+#  1. the replication is synchronous: a primary cut off from the monitor and its standby cannot
+#     acknowledge a single write (each commit waits for the standby, remote_apply), and only the
+#     monitor can tell it to stop waiting (wait_primary), which a cut-off primary cannot hear. So
+#     no write a client got a 2xx for can land on an old primary after the monitor gave up on it;
+#  2. pg_auto_failover's own rule holds too: a primary that cannot reach the monitor (and has no
+#     standby connected) demotes itself after network_partition_timeout plus the keeper's loop
+#     and its 2 s monitor connection retries (≤ 3.5 s), before the monitor promotes a standby,
+#     which it does no earlier than node_considered_unhealthy_timeout after the last report plus
+#     primary_demote_timeout: 1 + 3.5 = 4.5 s < 2 + 3 = 5 s.
+# Setting primary_demote_timeout alone below the keeper's default 20 s partition timeout would
+# break rule 2 (two writable primaries for a while with asynchronous replication).
+NETWORK_PARTITION_TIMEOUT=1          # keeper, seconds (default 20)
 MONITOR_SETTINGS=(
   "pgautofailover.health_check_period = 1000"             # ms (default 5000)
   "pgautofailover.health_check_timeout = 1000"            # ms (default 5000)
   "pgautofailover.health_check_max_retries = 1"           # (default 2)
   "pgautofailover.health_check_retry_delay = 500"         # ms (default 2000)
   "pgautofailover.node_considered_unhealthy_timeout = 2000"  # ms (default 20000)
-  "pgautofailover.primary_demote_timeout = 5000"          # ms (default 30000)
+  "pgautofailover.primary_demote_timeout = 3000"          # ms (default 30000)
 )
 
 start_monitor() {
@@ -162,6 +165,8 @@ start_monitor() {
     say "creating the pg_auto_failover monitor on 127.0.0.1:$MONITOR_PORT"
     init_pgdata "$CLUSTER_DIR/monitor"
     printf '%s\n' "${MONITOR_SETTINGS[@]}" | as_owner tee -a "$CLUSTER_DIR/monitor/postgresql.conf" >/dev/null
+    # the monitor's own pg_autoctl listens for its notifications as autoctl_node, on the socket
+    as_owner sed -i '1i local pg_auto_failover autoctl_node scram-sha-256' "$CLUSTER_DIR/monitor/pg_hba.conf"
     as_server "$PG_AUTOCTL" create monitor --pgdata "$CLUSTER_DIR/monitor" --pgport "$MONITOR_PORT" \
       --hostname 127.0.0.1 --skip-pg-hba --no-ssl >>"$LOG/monitor.log" 2>&1 \
       || fail "pg_autoctl create monitor (see $LOG/monitor.log)"
@@ -179,7 +184,12 @@ node_is() { [ "$(node_state "$1")" = "$2" ]; }
 
 create_node() { # N
   local n=$1 dir; dir=$(node_dir "$n")
-  local quorum=true; [ "$REPLICATION" = async ] && [ "$n" != 1 ] && quorum=false
+  # nodes 1 and 2: the HA pair, in the synchronous quorum, either may be promoted, and the
+  # standby of the two serves the reads; node 3: an asynchronous copy that never serves reads
+  # and is never promoted (docs/cluster.md: read-your-writes)
+  local quorum=true priority=50
+  [ "$n" = 3 ] && quorum=false priority=0
+  [ "$REPLICATION" = async ] && quorum=false
   say "creating data node $n on 127.0.0.1:${NODE_PORTS[$n - 1]}"
   # node 1 starts as the primary, from a data directory of ours; 2 and 3 are cloned by pg_autoctl
   # (pg_basebackup), so they get node 1's postgresql.conf and pg_hba.conf.
@@ -187,7 +197,7 @@ create_node() { # N
   as_server "$PG_AUTOCTL" create postgres --pgdata "$dir" --pgport "${NODE_PORTS[$n - 1]}" \
     --hostname 127.0.0.1 --listen 127.0.0.1 --name "node$n" --dbname postgres --username postgres \
     --monitor "$MONITOR_URL" --skip-pg-hba --no-ssl \
-    --replication-quorum "$quorum" >>"$LOG/node$n.log" 2>&1 \
+    --replication-quorum "$quorum" --candidate-priority "$priority" >>"$LOG/node$n.log" 2>&1 \
     || fail "pg_autoctl create postgres node$n (see $LOG/node$n.log)"
   as_server "$PG_AUTOCTL" config set --pgdata "$dir" timeout.network_partition_timeout "$NETWORK_PARTITION_TIMEOUT" >/dev/null
   # a keeper (re)creates the replication role with this password whenever its node becomes primary
@@ -242,7 +252,8 @@ start_rest() { # rw|ro
   if [ "$kind" = rw ]; then
     port=$REST_RW_PORT uri="postgres://authenticator:$PASSWORD@$(hosts_in_order 1 2 3)/postgres?target_session_attrs=read-write&connect_timeout=2"
   else
-    port=$REST_RO_PORT uri="postgres://authenticator:$PASSWORD@$(hosts_in_order 2 3 1)/postgres?target_session_attrs=prefer-standby&connect_timeout=2"
+    # the HA pair only: whichever of the two is the standby is the one every commit waits for
+    port=$REST_RO_PORT uri="postgres://authenticator:$PASSWORD@$(hosts_in_order 2 1)/postgres?target_session_attrs=prefer-standby&connect_timeout=2"
   fi
   cat > "$CLUSTER_DIR/postgrest-$kind.conf" <<CONF
 db-uri = "$uri"
@@ -295,6 +306,12 @@ http {
     ""      "Bearer \$http_apikey";
     default \$http_authorization;
   }
+  # the path after /rest/v1, as the client sent it (not decoded): proxy_pass names a variable
+  # upstream, so it takes the whole URI from here
+  map \$request_uri \$convo_path {
+    "~^/rest/v1(?<rest>/[^?]*)" \$rest;
+    default                     /;
+  }
   map \$request_method \$convo_pool {
     GET     postgrest_ro;
     HEAD    postgrest_ro;
@@ -312,7 +329,7 @@ http {
       proxy_set_header Connection "";
       proxy_set_header Authorization \$convo_authorization;
       proxy_set_header Host \$host;
-      proxy_pass http://\$convo_pool/;
+      proxy_pass http://\$convo_pool\$convo_path\$is_args\$args;
       add_header X-Convo-Pool \$convo_pool always;
     }
     location = / { return 200 'pg_convo local cluster: the API is at /rest/v1/\n'; }
@@ -448,5 +465,7 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   psql) shift; psql_url "$PRIMARY_URL" "$@" ;;
-  *) echo "usage: $0 up|down|status|psql [args]" >&2; exit 2 ;;
+  # a node's keeper again, after it stopped or was killed: pg_auto_failover decides its role
+  start-node) [[ ${2:-} =~ ^node[123]$ ]] || fail "usage: $0 start-node node1|node2|node3"; start_keeper "$2" ;;
+  *) echo "usage: $0 up|down|status|psql [args]|start-node NODE" >&2; exit 2 ;;
 esac
