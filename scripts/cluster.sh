@@ -358,7 +358,8 @@ write_env() {
   cat >> "$ENV_FILE" <<ENV
 API_URL=http://127.0.0.1:$API_PORT
 REST_URL=http://127.0.0.1:$REST_RW_PORT
-DB_URL=$PRIMARY_URL
+DB_URL=$(node_url 1)
+PRIMARY_URL=$PRIMARY_URL
 ANON_KEY=$anon
 SERVICE_ROLE_KEY=$service
 JWT_SECRET=$(jwt_secret)
@@ -367,6 +368,16 @@ REST_RO_URL=http://127.0.0.1:$REST_RO_PORT
 MONITOR_URL=postgresql://postgres:$PASSWORD@127.0.0.1:$MONITOR_PORT/pg_auto_failover
 ENV
   [ "$(id -u)" = 0 ] && chown "$OWNER" "$ENV_FILE"; chmod 600 "$ENV_FILE"
+}
+
+# DB_URL names the current primary directly (a single host: node-postgres and other non-libpq
+# clients cannot parse a multi-host URI); PRIMARY_URL finds it by itself after a failover.
+# `up` and `status` bring DB_URL up to date.
+refresh_db_url() {
+  local port
+  port=$(psql_url "$PRIMARY_URL" -Atc "show port" 2>/dev/null) || return 0
+  [ -f "$ENV_FILE" ] || return 0
+  sed -i "s|^DB_URL=.*|DB_URL=postgresql://postgres:$PASSWORD@127.0.0.1:$port/postgres|" "$ENV_FILE"
 }
 
 # --- commands ------------------------------------------------------------------------------------
@@ -392,6 +403,7 @@ cmd_up() {
   # wait until both PostgRESTs serve the migrated schema (one probe RPC through each pool)
   local key; key=$(env_value SERVICE_ROLE_KEY)
   wait_until 60 probe_schema "$key" || fail "PostgREST does not serve the schema (see $LOG/postgrest-*.log)"
+  refresh_db_url
   cmd_status
 }
 
@@ -407,9 +419,10 @@ probe_schema() {
 cmd_status() {
   [ -f "$ENV_FILE" ] || fail "no cluster here ($CLUSTER_DIR): run 'make cluster'"
   local down=() kind
+  refresh_db_url
   echo "pg_convo local cluster ($CLUSTER_DIR, replication: $REPLICATION)"
   echo "         API URL: $(env_value API_URL)   (GET/HEAD → read pool, else → primary)"
-  echo "          DB URL: $(env_value DB_URL | sed "s/:$PASSWORD@/:***@/")"
+  echo "          DB URL: $(env_value DB_URL)   (the primary now; PRIMARY_URL follows failovers)"
   echo "        anon key: $(env_value ANON_KEY)"
   echo "(keys and NODE_URLS in $ENV_FILE)"
   echo
@@ -453,7 +466,8 @@ cmd_down() {
     wait_until 30 bash -c "! kill -0 \$(cat '$RUN/$n.keeper.pid' 2>/dev/null || echo 0) 2>/dev/null" || true
     # a Postgres left behind by a killed keeper
     if [ -f "$CLUSTER_DIR/$n/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/$n" status >/dev/null 2>&1; then
-      as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/$n" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+      as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/$n" -m fast -w -t 20 stop >/dev/null 2>&1 \
+        || as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/$n" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
     fi
   done
   rm -f "$RUN"/*.pid

@@ -49,7 +49,7 @@ yes_if() { if "$@"; then echo 0; else echo 1; fi; }
 
 psql_url() { PGPASSWORD=postgres PGCONNECT_TIMEOUT=3 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$1" "${@:2}"; }
 monitor_sql() { psql_url "$(sed -n 's/^MONITOR_URL=//p' "$ENV_FILE")" -Atc "$1"; }
-primary_sql() { psql_url "$(sed -n 's/^DB_URL=//p' "$ENV_FILE")" "$@"; }
+primary_sql() { psql_url "$(sed -n 's/^PRIMARY_URL=//p' "$ENV_FILE")" "$@"; }
 node_of_state() { monitor_sql "select nodename from pgautofailover.node where reportedstate = '$1' and goalstate = '$1' order by nodeid limit 1"; }
 new_primary() { monitor_sql "select nodename from pgautofailover.node where goalstate in ('primary', 'wait_primary') order by nodeid limit 1"; }
 healthy() {
@@ -146,6 +146,17 @@ for url in ${NODE_URLS//,/ }; do
 done
 check "read-your-writes: the read pool's connections are on standbys" "$(yes_if [ "$ro_standby_conns" -gt 0 ])" "$ro_standby_conns connections"
 check "read-your-writes: 0 misses" "$(yes_if [ "$ryw_misses" = 0 ])" "$ryw_misses of $ryw_pairs reads missed their write"
+
+# --- the seed apps' replay (supabase-js, supabase-py) against the cluster's API ---------------------
+if [ -n "${CLUSTER_CLIENTS:-}" ]; then
+  echo "-- the supabase-js / supabase-py replay against the cluster"
+  set +e
+  { scripts/clients.sh install && STACK_ENV="$ENV_FILE" timeout 600 scripts/clients.sh run; } >"$WORK/clients.log" 2>&1
+  rc=$?; set -e
+  grep -E '^(replayed|clients):' "$WORK/clients.log" | sed 's/^/     /'
+  [ "$rc" = 0 ] || grep -E '✖|FAILED|Error' "$WORK/clients.log" | head -10 | sed 's/^/     /'
+  check "the replay suites pass against the cluster" "$rc" "$(grep -E '^clients:' "$WORK/clients.log" | tail -n1)"
+fi
 
 # --- 2. the primary killed, TRIALS times -----------------------------------------------------------
 TIMES=()
