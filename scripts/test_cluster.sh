@@ -16,7 +16,8 @@
 #   scripts/test_cluster.sh            a cluster in .local/cluster-test, ports 24360-24366
 #   CLUSTER_TEST_DIR=… CLUSTER_TEST_PORT=… scripts/test_cluster.sh     elsewhere
 #   CLUSTER_REPLICATION=async scripts/test_cluster.sh                  asynchronous standbys:
-#       the suite is expected to FAIL (acknowledged writes lost); shows why sync is the default
+#       the suite FAILS (reads miss their writes; acknowledged writes may be lost at failover,
+#       though on 127.0.0.1 the window is microseconds): why sync is the default
 #
 # Bounded (about 5 minutes; every wait has a deadline), and stops its cluster whatever happens.
 # Ends with `cluster: N passed, M failed`.
