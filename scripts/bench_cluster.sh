@@ -93,10 +93,14 @@ done
 
 stats() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.0f (%.0f–%.0f)", m, a[1], a[NR] }'; }
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+# the per-round ratios A/B (both measured in the same round), median (min–max)
+ratio() {
+  paste <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2" | grep .) | awk '{ print $1 / $2 }' | sort -n \
+    | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f (%.2f–%.2f)", m, a[1], a[NR] }'
+}
 echo
-echo "bench-cluster: $ROUNDS interleaved rounds of $SECONDS_EACH s, $CLIENTS clients, $(nproc) cores; tps median (min–max)"
-echo "| workload | tps | vs baseline | latency median ms |"
+echo "bench-cluster: $ROUNDS interleaved rounds of $SECONDS_EACH s, $CLIENTS clients, $(nproc) cores; tps median (min–max), per-round ratio median (min–max)"
+echo "| workload | tps | ratio to baseline | latency median ms |"
 echo "|---|---|---|---|"
 echo "| store_chat_pair, synchronous_commit = local (single-node durability; baseline) | $(stats "${RESULTS[w-local]}") | 1.00 | $(median "${LAT[w-local]}") |"
 echo "| store_chat_pair, synchronous_commit = on (sync standby flushed) | $(stats "${RESULTS[w-on]}") | $(ratio "${RESULTS[w-on]}" "${RESULTS[w-local]}") | $(median "${LAT[w-on]}") |"
