@@ -463,7 +463,8 @@ cmd_down() {
     fi
   done
   for n in node3 node2 node1 monitor; do
-    wait_until 30 bash -c "! kill -0 \$(cat '$RUN/$n.keeper.pid' 2>/dev/null || echo 0) 2>/dev/null" || true
+    local deadline=$((SECONDS + 30))
+    while keeper_running "$n" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
     # a Postgres left behind by a killed keeper
     if [ -f "$CLUSTER_DIR/$n/postmaster.pid" ] && as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/$n" status >/dev/null 2>&1; then
       as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/$n" -m fast -w -t 20 stop >/dev/null 2>&1 \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The `cluster` suite (issue 24): a fresh `make cluster` of its own, then
+#   0. the gateway: the single-node gateway's apikey rules; GET/HEAD → read pool, else → primary;
 #   1. read-your-writes: RYW_PAIRS (1,000) store_chat_pair → read-back pairs through the gateway,
 #      the write served by the primary, the read by the read pool (a standby): 0 misses;
 #   2. TRIALS (5) times: a mixed write load through the API (store_chat_pair, music inserts,
@@ -100,6 +101,31 @@ SQL
 USERS_JSON=$(for n in $(seq 1 $USERS); do
   printf '{"user":"c1c1c1c1-0000-4000-8000-00000000000%s","chat":"c1c1c1c1-0000-4000-8000-0000000000c%s","session":"c1c1c1c1-0000-4000-8000-0000000000e%s","phone":"+155599000%s"}\n' "$n" "$n" "$n" "$n"
 done | paste -sd, | sed 's/^/[/; s/$/]/')
+
+# --- the gateway: the single-node gateway's apikey rules, and routing by method ---------------------
+code_of() { curl -s -m 5 -o "$WORK/body" -w '%{http_code}' "$@"; }
+c=$(code_of "$API_URL/rest/v1/profiles?select=id&limit=1")
+check "gateway: no apikey → 401 'No API key found in request'" "$(yes_if [ "$c" = 401 ] && grep -q 'No API key found in request' "$WORK/body")" "HTTP $c"
+c=$(code_of "$API_URL/rest/v1/profiles?select=id&limit=1" -H "apikey: ${ANON_KEY}x")
+check "gateway: a wrong apikey → 401 'Invalid API key'" "$(yes_if [ "$c" = 401 ] && grep -q 'Invalid API key' "$WORK/body")" "HTTP $c"
+c=$(code_of "$API_URL/rest/v1/profiles?select=id&limit=1" -H "apikey: $ANON_KEY" -H "Authorization: Bearer $SERVICE_ROLE_KEY")
+check "gateway: a valid apikey with a valid Authorization → 200" "$(yes_if [ "$c" = 200 ])" "HTTP $c"
+# the apikey bears a request without Authorization: as anon, the service-role-only table is refused
+c=$(code_of "$API_URL/rest/v1/user_sessions?select=id&limit=1" -H "apikey: $ANON_KEY")
+c2=$(code_of "$API_URL/rest/v1/user_sessions?select=id&limit=1" -H "apikey: $SERVICE_ROLE_KEY")
+check "gateway: without Authorization the apikey bears the request (anon refused, service role served)" \
+  "$(yes_if [ "$c" != 200 ] && [ "$c2" = 200 ])" "anon HTTP $c, service role HTTP $c2"
+pool_of() { curl -s -m 5 -o /dev/null -D - "$@" | tr -d '\r' | sed -n 's/^[Xx]-[Cc]onvo-[Pp]ool: //p'; }
+get_pool=$(pool_of "$API_URL/rest/v1/profiles?select=id&limit=1" -H "apikey: $SERVICE_ROLE_KEY")
+head_pool=$(pool_of -I "$API_URL/rest/v1/profiles?select=id&limit=1" -H "apikey: $SERVICE_ROLE_KEY")
+post_pool=$(pool_of -X POST "$API_URL/rest/v1/rpc/load_or_create_session" -H "apikey: $SERVICE_ROLE_KEY" \
+  -H 'Content-Type: application/json' -d '{"p_phone_number": "+15559900099"}')
+check "gateway: GET and HEAD go to the read pool, POST to the primary" \
+  "$(yes_if [ "$get_pool" = postgrest_ro ] && [ "$head_pool" = postgrest_ro ] && [ "$post_pool" = postgrest_rw ])" \
+  "GET $get_pool, HEAD $head_pool, POST $post_pool"
+# an rpc called with { get: true } is a GET: served by the standby, read-only
+c=$(code_of "$API_URL/rest/v1/rpc/count_tokens?p_text=hello" -H "apikey: $SERVICE_ROLE_KEY")
+check "gateway: rpc with GET is served by the read pool" "$(yes_if [ "$c" = 200 ])" "HTTP $c: $(head -c 120 "$WORK/body")"
 
 # --- 1. read-your-writes ---------------------------------------------------------------------------
 echo "-- read-your-writes: $RYW_PAIRS write → read pairs through the gateway"
