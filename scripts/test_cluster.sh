@@ -119,7 +119,7 @@ pool_of() { curl -s -m 5 -o /dev/null -D - "$@" | tr -d '\r' | sed -n 's/^[Xx]-[
 get_pool=$(pool_of "$API_URL/rest/v1/profiles?select=id&limit=1" -H "apikey: $SERVICE_ROLE_KEY")
 head_pool=$(pool_of -I "$API_URL/rest/v1/profiles?select=id&limit=1" -H "apikey: $SERVICE_ROLE_KEY")
 post_pool=$(pool_of -X POST "$API_URL/rest/v1/rpc/load_or_create_session" -H "apikey: $SERVICE_ROLE_KEY" \
-  -H 'Content-Type: application/json' -d '{"p_phone_number": "+15559900099"}')
+  -H 'Content-Type: application/json' -d '{"p_phone_number": "+15559800099"}')
 check "gateway: GET and HEAD go to the read pool, POST to the primary" \
   "$(yes_if [ "$get_pool" = postgrest_ro ] && [ "$head_pool" = postgrest_ro ] && [ "$post_pool" = postgrest_rw ])" \
   "GET $get_pool, HEAD $head_pool, POST $post_pool"
