@@ -225,6 +225,9 @@ start_nodes() {
   fi
   say "waiting for one primary and two standbys"
   wait_until 180 cluster_healthy || { cmd_status || true; fail "the nodes did not reach primary + 2 secondaries"; }
+  # after a restart the monitor still shows the states it had: wait for the servers themselves
+  wait_until 120 psql_url "$PRIMARY_URL" -c "select 1" || fail "no primary accepts writes (see $LOG/node*.log)"
+  for n in 1 2 3; do wait_until 60 psql_url "$(node_url "$n")" -c "select 1" || say "node $n does not answer yet"; done
 }
 
 cluster_healthy() {
@@ -456,13 +459,20 @@ cmd_down() {
   stop_pid "$RUN/postgrest-rw.pid" "$CLUSTER_DIR/postgrest-rw.conf"
   stop_pid "$RUN/postgrest-ro.pid" "$CLUSTER_DIR/postgrest-ro.conf"
   local n
-  # the keepers stop their Postgres (fast shutdown); standbys first, the monitor last
-  for n in node3 node2 node1 monitor; do
-    if keeper_running "$n"; then
-      as_server "$PG_AUTOCTL" stop --pgdata "$CLUSTER_DIR/$n" >/dev/null 2>&1 || kill "$(cat "$RUN/$n.keeper.pid")" 2>/dev/null || true
-    fi
-  done
-  for n in node3 node2 node1 monitor; do
+  # The monitor first, so that it decides nothing while the nodes go away one after another (it
+  # would start a failover to a standby that is stopping a second later, and the next `up` would
+  # find the formation half-way through it); then every keeper at once, well within the primary's
+  # 1 s network-partition timeout. Each keeper stops its Postgres (fast shutdown).
+  # (SIGTERM is what `pg_autoctl stop` sends: a fast shutdown of the keeper and its Postgres)
+  if keeper_running monitor; then
+    kill "$(cat "$RUN/monitor.keeper.pid")" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    while keeper_running monitor && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  fi
+  local pids=()
+  for n in node1 node2 node3; do keeper_running "$n" && pids+=("$(cat "$RUN/$n.keeper.pid")"); done
+  [ ${#pids[@]} = 0 ] || kill "${pids[@]}" 2>/dev/null || true
+  for n in monitor node1 node2 node3; do
     local deadline=$((SECONDS + 30))
     while keeper_running "$n" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
     # a Postgres left behind by a killed keeper
