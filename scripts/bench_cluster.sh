@@ -66,6 +66,11 @@ SELECT id, title, last_message_at FROM public.chat_sessions ORDER BY last_messag
 COMMIT;
 SQL
 
+# a warm-up read on both nodes first: the first read after the 4,000 inserts sets hint bits and
+# fills the caches, and would otherwise make round 1's primary-alone figure several times lower
+"$PGBIN/pgbench" -d "$PRIMARY" -n -c 2 -T 3 -f "$WORK/read.sql" >/dev/null 2>&1 || true
+"$PGBIN/pgbench" -d "$STANDBY" -n -c 2 -T 3 -f "$WORK/read.sql" >/dev/null 2>&1 || true
+
 tps() { sed -nE 's/^tps = ([0-9.]+) .*/\1/p' "$1" | head -n1; }
 latency() { sed -nE 's/^latency average = ([0-9.]+) ms/\1/p' "$1" | head -n1; }
 declare -A RESULTS=() LAT=()
