@@ -5,12 +5,13 @@
 #   pg_auto_failover 2.0 (Debian's postgresql-15-auto-failover): a monitor and three data nodes,
 #     each node a Postgres 15 with pg_convo and pgvector plus its `pg_autoctl` keeper. The monitor
 #     alone decides and performs failover; this script only starts, stops and observes.
-#     Replication is synchronous (`ANY 1 (…)`, pg_auto_failover's number_sync_standbys = 1) with
-#     synchronous_commit = remote_apply: a commit returns once a standby has applied it.
+#     node1 and node2 are the HA pair (replication quorum, either may be promoted): the standby of
+#     the two is synchronous (`ANY 1 (…)`) with synchronous_commit = remote_apply, so a commit
+#     returns once it has applied it. node3 is an asynchronous copy, never promoted, never read.
 #   PostgREST "rw": a libpq multi-host URI over all three nodes with target_session_attrs=read-write,
 #     so it always finds the current primary, with no proxy.
-#   PostgREST "ro" (the read pool): the same hosts, standbys first, with
-#     target_session_attrs=prefer-standby (the primary serves reads when no standby answers).
+#   PostgREST "ro" (the read pool): node2, node1 with target_session_attrs=prefer-standby: the
+#     synchronous standby, or the primary when no standby answers.
 #   nginx, the gateway: the single-node gateway's apikey rules; GET/HEAD (tables, and rpc called
 #     with `{ get: true }`) → the read pool, everything else → rw.
 #
@@ -18,11 +19,11 @@
 #
 # Environment: CLUSTER_DIR (default .local/cluster), CLUSTER_PORT (default 54340): the monitor
 # listens on CLUSTER_PORT, the data nodes on +1 … +3, the gateway on +4, PostgREST rw / ro on +5 /
-# +6. CLUSTER_REPLICATION=async makes the standbys asynchronous (for the fault suite's proof that
-# it then loses writes; never the default). Not stack.sh's STACK_DIR/DB_PORT… on purpose.
+# +6. CLUSTER_REPLICATION=async makes every standby asynchronous (for the fault suite's proof that
+# the guarantees then fail; never the default). Not stack.sh's STACK_DIR/DB_PORT… on purpose.
 #
-# Read-your-writes: see docs/cluster.md. The health-check timeouts and why they stay
-# split-brain safe: see the `timeouts` comment below.
+# Read-your-writes, the timeouts and why they stay split-brain safe: docs/cluster.md and the
+# comment above MONITOR_SETTINGS below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
