@@ -11,7 +11,8 @@ INSTALL_STAMP := .tools/installed.stamp
 # where `cargo pgrx package` lays the extension out as pg_config paths
 PACKAGE_DIR := target/release/pg_convo-pg15
 
-.PHONY: help bootstrap install up down status reset token migrate test bench psql fmt lint package types crash-test
+.PHONY: help bootstrap install up down status reset token migrate test bench psql fmt lint package types crash-test \
+        cluster cluster-status cluster-down bench-cluster
 
 help:
 	@echo "make up       start the local stack (Postgres + pg_convo + PostgREST + gateway), migrated and seeded"
@@ -21,6 +22,8 @@ help:
 	@echo "make install  build + install the extension make migrate [DATABASE_URL=...]"
 	@echo "make bench    the benchmarks (BENCHMARKS.md)   make crash-test   crashes under load"
 	@echo "make package  an installable archive in dist/  make types   regenerate types/"
+	@echo "make cluster  a local HA pg_convo (pg_auto_failover: monitor, primary, 2 standbys; read pool)"
+	@echo "make cluster-status   roles and lag     make cluster-down   stop it     make bench-cluster"
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -82,6 +85,21 @@ types: install
 
 crash-test: install
 	@scripts/crash_test.sh
+
+# Beyond one machine (README): pg_auto_failover, a primary and two standbys, PostgREST rw + read
+# pool behind one gateway; .local/cluster/stack.env (CLUSTER_DIR, CLUSTER_PORT to move it)
+cluster: install
+	@scripts/cluster.sh up
+
+cluster-status:
+	@scripts/cluster.sh status
+
+cluster-down:
+	@scripts/cluster.sh down
+
+# replication's write cost and the read pool's throughput (BENCHMARKS.md), on clusters of its own
+bench-cluster: install
+	@scripts/bench_cluster.sh
 
 fmt:
 	cargo fmt --all

@@ -31,7 +31,8 @@ fi
 #     createcluster.conf while postgresql-15 is installed; the file is put back as it was afterwards.
 DEB_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-contrib libclang-dev clang sudo
   postgresql-15-pgtap postgresql-15-wal2json postgresql-15-cron libtap-parser-sourcehandler-pgtap-perl
-  nginx-light curl openssl jq pkg-config libssl-dev npm dpkg-dev)
+  nginx-light curl openssl jq pkg-config libssl-dev npm dpkg-dev
+  postgresql-15-auto-failover pg-auto-failover-cli)   # `make cluster`: the HA manager (monitor + keepers)
 POLICY_RC=/usr/sbin/policy-rc.d
 CREATECLUSTER_CONF=/etc/postgresql-common/createcluster.conf
 OUR_POLICY_RC=false

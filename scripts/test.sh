@@ -31,6 +31,9 @@
 #   replica    a primary and a streaming hot standby: every table and STABLE/IMMUTABLE RPC read as
 #              each API role on the standby, read-only (scripts/test_replica.sh)
 #   crash      immediate stops under load; invariants after each restart (scripts/crash_test.sh)
+#   cluster    the HA cluster (pg_auto_failover): read-your-writes, the primary killed 5 times under
+#              load with no acknowledged write lost, a standby killed, failover times; then the
+#              supabase-js / supabase-py replay against it (scripts/test_cluster.sh)
 #
 # Every stack a suite starts is its own (own data directory under .local/, own ports on
 # 127.0.0.1), stopped afterwards even when a suite fails.
@@ -229,5 +232,10 @@ want replica && run_suite replica count_line \
 want crash && run_suite crash count_line \
   env CRASH_STACK_DIR="$ROOT/.local/crash-stack" CRASH_API_PORT=24941 CRASH_DB_PORT=24942 CRASH_REST_PORT=24945 \
   scripts/crash_test.sh
+
+# 8. the HA cluster: a cluster of its own on 24360-24366 (monitor, three nodes, gateway, PostgREST
+# rw / ro); the replay suites run against it before the faults (CLUSTER_CLIENTS=1)
+want cluster && run_suite cluster count_line \
+  env CLUSTER_TEST_DIR="$ROOT/.local/cluster-test" CLUSTER_TEST_PORT=24360 CLUSTER_CLIENTS=1 scripts/test_cluster.sh
 
 finish 0
