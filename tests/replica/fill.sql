@@ -71,7 +71,7 @@ insert into public.session_messages (session_id, profile_id, content, message_ty
 values ('5e5e5e5e-0000-4000-8000-000000000001', :alice, 'Shall we start?', 'user_typed_message'),
        ('5e5e5e5e-0000-4000-8000-000000000001', :bob, 'Yes', 'user_typed_message');
 insert into public.session_files (session_id, uploader_profile_id, file_name, storage_path)
-values ('5e5e5e5e-0000-4000-8000-000000000001', :alice, 'rota.pdf', 'sessions/rota.pdf');
+values ('5e5e5e5e-0000-4000-8000-000000000001', :alice, 'rota.pdf', :alice || '/5e5e5e5e-0000-4000-8000-000000000001/rota.pdf');
 insert into public.growth_insights (profile_id, session_id, insight_type, insight_data)
 values (:alice, '5e5e5e5e-0000-4000-8000-000000000001', 'communication', '{"note": "listens well"}');
 insert into public.achievements (profile_id, badge_id) values (:alice, 'first_session');
