@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import time
 import uuid
 
@@ -76,6 +77,38 @@ def create_user(email=None, full_name=None):
 
 
 # seed id -> [name, calls]; conftest.py writes it out at the end of the session.
+class Client:
+    """A supabase-py client that remembers the HTTP status of its last response (not counted as a
+    seed's replay: for the suites that are not a seed's own calls)."""
+
+    def __init__(self, key, headers=None):
+        self.status = None
+        http = httpx.Client(event_hooks={"response": [self._keep_status]}, timeout=30)
+        options = SyncClientOptions(headers=headers or {}, httpx_client=http, postgrest_client_retry=False,
+                                    auto_refresh_token=False, persist_session=False)
+        self.db = create_client(STACK["API_URL"], key, options=options)
+
+    def _keep_status(self, response):
+        self.status = response.status_code
+
+    def refused(self, call, status, code, message=None):
+        with pytest.raises(APIError) as caught:
+            call()
+        err = caught.value
+        assert self.status == status, f"HTTP {self.status}, expected {status}: {err.json()}"
+        assert err.code == code, err.json()
+        if message is not None:
+            assert re.fullmatch(message, err.message or ""), err.json()
+        return err
+
+
+def as_user(user):
+    return Client(STACK["ANON_KEY"], {"Authorization": f"Bearer {mint_user_jwt(user['id'])}"})
+
+
+backend = Client(STACK["SERVICE_ROLE_KEY"])
+
+
 REPLAYED = {}
 
 

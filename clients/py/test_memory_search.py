@@ -4,15 +4,11 @@ for a signed-in user (anon key + their JWT) and for a backend (service-role key)
 
 Not a seed's replay: these clients are made here, so the per-seed call counts stay the seeds' own.
 Without pgvector on the server the semantic tests are skipped, each saying why."""
-import re
 
-import httpx
 import pytest
-from postgrest.exceptions import APIError
-from supabase import create_client
-from supabase.lib.client_options import SyncClientOptions
 
-from helpers import STACK, create_user, mint_user_jwt, sql
+from helpers import STACK, Client, as_user, backend, create_user, sql
+
 
 DIM = 1536
 HAS_VECTOR = bool(sql("select 1 from pg_extension where extname = 'vector'"))
@@ -20,37 +16,6 @@ needs_vector = pytest.mark.skipif(
     not HAS_VECTOR,
     reason="pgvector is not installed on this server: semantic search is disabled "
            "(install pgvector 0.8, then `select convo.install_semantic_search()`)")
-
-
-class Client:
-    """A supabase-py client that remembers the HTTP status of its last response."""
-
-    def __init__(self, key, headers=None):
-        self.status = None
-        http = httpx.Client(event_hooks={"response": [self._keep_status]}, timeout=30)
-        options = SyncClientOptions(headers=headers or {}, httpx_client=http, postgrest_client_retry=False,
-                                    auto_refresh_token=False, persist_session=False)
-        self.db = create_client(STACK["API_URL"], key, options=options)
-
-    def _keep_status(self, response):
-        self.status = response.status_code
-
-    def refused(self, call, status, code, message=None):
-        with pytest.raises(APIError) as caught:
-            call()
-        err = caught.value
-        assert self.status == status, f"HTTP {self.status}, expected {status}: {err.json()}"
-        assert err.code == code, err.json()
-        if message is not None:
-            assert re.fullmatch(message, err.message or ""), err.json()
-        return err
-
-
-def as_user(user):
-    return Client(STACK["ANON_KEY"], {"Authorization": f"Bearer {mint_user_jwt(user['id'])}"})
-
-
-backend = Client(STACK["SERVICE_ROLE_KEY"])
 
 
 def vec(axis, tilt=0.0):
