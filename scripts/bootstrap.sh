@@ -90,8 +90,11 @@ fi
 PGVECTOR_SERIES=0.8
 PGVECTOR_SOURCE_SUITE=trixie
 PGVECTOR_APT="$TOOLS/pgvector-apt"
-PGVECTOR_ORIGIN_FILE="$TOOLS/pgvector.origin"   # one line: where the installed pgvector came from
 vector_control() { echo "$($PG_CONFIG --sharedir)/extension/vector.control"; }
+# One line beside the installed files, saying where a pgvector this bootstrap built came from (it
+# lives with the install, not the checkout: another clone on the same machine finds it too;
+# Postgres reads only *.control and *.sql there).
+PGVECTOR_ORIGIN_FILE="$($PG_CONFIG --sharedir)/extension/vector.pg_convo-origin"
 installed_vector_version() { sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$(vector_control)" 2>/dev/null; }
 vector_origin() {
   local pkg
@@ -146,7 +149,8 @@ CONF
          && $SUDO make -C "$dir" PG_CONFIG="$PG_CONFIG" install; } >"$PGVECTOR_APT/build.log" 2>&1; then
     fail "building pgvector (log: $PGVECTOR_APT/build.log)" "needs postgresql-server-dev-15 and a C compiler"
   fi
-  echo "Debian source package pgvector $version ($PGVECTOR_SOURCE_SUITE), built here with OPTFLAGS=\"\"" >"$PGVECTOR_ORIGIN_FILE"
+  echo "Debian source package pgvector $version ($PGVECTOR_SOURCE_SUITE), built here with OPTFLAGS=\"\"" \
+    | $SUDO tee "$PGVECTOR_ORIGIN_FILE" >/dev/null
   rm -rf "$build" "$PGVECTOR_APT/lists" "$PGVECTOR_APT/cache"   # ~11 MB, needed no more
 }
 install_pgvector() {

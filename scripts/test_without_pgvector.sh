@@ -43,7 +43,7 @@ finish() { echo "novector: $PASSED passed, $FAILED failed"; [ "$FAILED" = 0 ]; e
 mkdir -p "$TMP/usr/lib/postgresql" "$TMP/usr/share/postgresql"
 cp -a "$SYS_LIB" "$TMP/usr/lib/postgresql/"
 cp -a "$SYS_SHARE" "$TMP/usr/share/postgresql/"
-rm -f "$TMP$SYS_LIB/lib/vector.so" "$TMP$SYS_SHARE/extension/vector.control" "$TMP$SYS_SHARE/extension/vector--"*.sql
+rm -f "$TMP$SYS_LIB/lib/vector.so" "$TMP$SYS_SHARE/extension/vector."* "$TMP$SYS_SHARE/extension/vector--"*.sql
 rm -rf "$TMP$SYS_LIB/lib/bitcode/vector" "$TMP$SYS_LIB/lib/bitcode/vector.index.bc"
 chmod 755 "$TMP"
 expect_eq "the scratch prefix's pg_config points into the prefix" \
