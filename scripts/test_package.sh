@@ -60,11 +60,7 @@ migrate() {
 nothing_applied() { [ "$(q "$1" -c "select to_regclass('supabase_migrations.schema_migrations') is null and to_regnamespace('convo') is null")" = t ]; }
 
 # 1. a Postgres 15 prefix of its own, without pg_convo ----------------------------------------
-mkdir -p "$TMP/usr/lib/postgresql" "$TMP/usr/share/postgresql"
-cp -a "$SYS_LIB" "$TMP/usr/lib/postgresql/"
-cp -a "$SYS_SHARE" "$TMP/usr/share/postgresql/"
-rm -f "$TMP$SYS_LIB/lib/pg_convo"*.so "$TMP$SYS_SHARE/extension/pg_convo"*
-chmod 755 "$TMP"
+scripts/scratch_prefix.sh "$TMP" pg_convo >/dev/null
 expect_eq "the scratch prefix's pg_config points into the prefix" \
   "$("$PREFIX_BIN/pg_config" --pkglibdir) $("$PREFIX_BIN/pg_config" --sharedir)" "$TMP$SYS_LIB/lib $TMP$SYS_SHARE"
 

@@ -173,17 +173,12 @@ if [ -f "$SYS_SHARE/extension/vector.control" ]; then
 else
   echo "# with pgvector: not compared: pgvector is not installed on this host (scripts/bootstrap.sh installs it)"
 fi
-# Debian's binaries find their lib and share dirs relative to themselves: a copy of the prefix
-# without pgvector's files is a Postgres whose pg_available_extensions lacks `vector`.
+# a Postgres whose pg_available_extensions lacks `vector` (a copy of this one without its files)
 prefix="$PARITY_DIR/novector-prefix"
-mkdir -p "$prefix/usr/lib/postgresql" "$prefix/usr/share/postgresql"
-cp -a "${SYS_LIB%/lib}" "$prefix/usr/lib/postgresql/"
-cp -a "$SYS_SHARE" "$prefix/usr/share/postgresql/"
-rm -f "$prefix$SYS_LIB/vector.so" "$prefix$SYS_SHARE/extension/vector.control" "$prefix$SYS_SHARE/extension/vector--"*.sql
-rm -rf "$prefix$SYS_LIB/bitcode/vector" "$prefix$SYS_LIB/bitcode/vector.index.bc"
+prefix_bin=$(scripts/scratch_prefix.sh "$prefix" pgvector)
 [ "$(id -u)" = 0 ] && chown -R "$OWNER" "$PARITY_DIR"
-if [ "$("$prefix${SYS_LIB%/lib}/bin/pg_config" --sharedir)" = "$prefix$SYS_SHARE" ]; then
-  parity "without pgvector" "$prefix${SYS_LIB%/lib}/bin"
+if [ "$("$prefix_bin/pg_config" --sharedir)" = "$prefix$SYS_SHARE" ]; then
+  parity "without pgvector" "$prefix_bin"
 else
   not_ok "without pgvector: a scratch copy of the Postgres prefix finds its own share dir"
 fi

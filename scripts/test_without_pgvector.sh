@@ -40,12 +40,7 @@ expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got: $2"$'\n'"
 finish() { echo "novector: $PASSED passed, $FAILED failed"; [ "$FAILED" = 0 ]; exit; }
 
 # 1. a Postgres 15 of its own, without pgvector --------------------------------------------------
-mkdir -p "$TMP/usr/lib/postgresql" "$TMP/usr/share/postgresql"
-cp -a "$SYS_LIB" "$TMP/usr/lib/postgresql/"
-cp -a "$SYS_SHARE" "$TMP/usr/share/postgresql/"
-rm -f "$TMP$SYS_LIB/lib/vector.so" "$TMP$SYS_SHARE/extension/vector."* "$TMP$SYS_SHARE/extension/vector--"*.sql
-rm -rf "$TMP$SYS_LIB/lib/bitcode/vector" "$TMP$SYS_LIB/lib/bitcode/vector.index.bc"
-chmod 755 "$TMP"
+scripts/scratch_prefix.sh "$TMP" pgvector >/dev/null
 expect_eq "the scratch prefix's pg_config points into the prefix" \
   "$("$PG_BINDIR/pg_config" --sharedir)" "$TMP$SYS_SHARE"
 
