@@ -27,6 +27,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+# shellcheck source=scripts/gateway.sh
+. "$ROOT/scripts/gateway.sh"
 CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-$ROOT/.local/cluster}")
 BASE=${CLUSTER_PORT:-54340}
 MONITOR_PORT=$BASE
@@ -279,37 +281,14 @@ CONF
   wait_http "http://127.0.0.1:$port/" 60 || fail "PostgREST ($kind) did not answer (see $LOG/postgrest-$kind.log)"
 }
 
-# The single-node gateway's rules (scripts/stack.sh: apikey required and valid, it bears the
-# request when there is no Authorization), plus Supabase's read-replica routing by method.
+# The gateway: the rules of scripts/gateway.sh, plus Supabase's read-replica routing by method.
 gateway_conf() {
   local n="$CLUSTER_DIR/nginx" anon service
   anon=$(env_value ANON_KEY); service=$(env_value SERVICE_ROLE_KEY)
+  echo "# pg_convo cluster gateway: /rest/v1/ → PostgREST, only with a valid apikey (see scripts/gateway.sh);"
+  echo "# GET / HEAD → the read pool (PostgREST ro), everything else → the primary (PostgREST rw)."
+  gateway_http_start "$n" "$RUN/nginx.pid" "$LOG/nginx-error.log" "$anon" "$service"
   cat <<CONF
-# pg_convo cluster gateway: /rest/v1/ → PostgREST, only with a valid apikey (see cluster.sh);
-# GET / HEAD → the read pool (PostgREST ro), everything else → the primary (PostgREST rw).
-daemon on;
-worker_processes 1;
-pid $RUN/nginx.pid;
-error_log $LOG/nginx-error.log warn;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path $n/tmp/body;
-  proxy_temp_path $n/tmp/proxy;
-  fastcgi_temp_path $n/tmp/fastcgi;
-  uwsgi_temp_path $n/tmp/uwsgi;
-  scgi_temp_path $n/tmp/scgi;
-  map_hash_bucket_size 512;
-  map \$http_apikey \$convo_apikey {
-    ""                  missing;
-    "~^${anon//./\\.}\$"    valid;
-    "~^${service//./\\.}\$" valid;
-    default             invalid;
-  }
-  map \$http_authorization \$convo_authorization {
-    ""      "Bearer \$http_apikey";
-    default \$http_authorization;
-  }
   # the path after /rest/v1, as the client sent it (not decoded): proxy_pass names a variable
   # upstream, so it takes the whole URI from here
   map \$request_uri \$convo_path {
@@ -326,13 +305,7 @@ http {
   server {
     listen 127.0.0.1:$API_PORT;
     location /rest/v1/ {
-      default_type application/json;
-      if (\$convo_apikey = missing) { return 401 '{"message":"No API key found in request"}'; }
-      if (\$convo_apikey = invalid) { return 401 '{"message":"Invalid API key"}'; }
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Authorization \$convo_authorization;
-      proxy_set_header Host \$host;
+$(gateway_api_rules)
       proxy_pass http://\$convo_pool\$convo_path\$is_args\$args;
       add_header X-Convo-Pool \$convo_pool always;
     }

@@ -11,6 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+# shellcheck source=scripts/gateway.sh
+. "$ROOT/scripts/gateway.sh"
 STACK_DIR=$(realpath -m "${STACK_DIR:-$ROOT/.local}")
 DB_PORT=${DB_PORT:-54322}
 API_PORT=${API_PORT:-54321}
@@ -208,50 +210,19 @@ wait_schema_cache() {
   fail "PostgREST's schema cache lacks public.$missing (see $STACK_DIR/log/postgrest.log)"
 }
 
-# The gateway, like Supabase's (Kong key-auth): every /rest/v1/ request must carry an `apikey`
-# header holding one of this stack's two keys (anon, service_role), whatever its Authorization
-# header says; a request whose apikey is valid and that has no Authorization bears the apikey.
+# The gateway: the rules of scripts/gateway.sh, in front of this stack's PostgREST.
 gateway_conf() {
   local n=$1 anon service
   anon=$(env_value ANON_KEY); service=$(env_value SERVICE_ROLE_KEY)
   if [ -z "$anon" ] || [ -z "$service" ]; then fail "no keys in $ENV_FILE: run 'scripts/stack.sh reset'"; fi
+  echo "# Supabase-like API gateway: /rest/v1/ → PostgREST, only with a valid apikey (see scripts/gateway.sh)."
+  gateway_http_start "$n" "$RUN/nginx.pid" "$STACK_DIR/log/nginx-error.log" "$anon" "$service"
   cat <<CONF
-# Supabase-like API gateway: /rest/v1/ → PostgREST, only with a valid apikey (see stack.sh).
-daemon on;
-worker_processes 1;
-pid $RUN/nginx.pid;
-error_log $STACK_DIR/log/nginx-error.log warn;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path $n/tmp/body;
-  proxy_temp_path $n/tmp/proxy;
-  fastcgi_temp_path $n/tmp/fastcgi;
-  uwsgi_temp_path $n/tmp/uwsgi;
-  scgi_temp_path $n/tmp/scgi;
-  map_hash_bucket_size 512;
-  # exact, case-sensitive matches (~ is a case-sensitive regex; a plain map string ignores case)
-  map \$http_apikey \$convo_apikey {
-    ""                  missing;
-    "~^${anon//./\\.}\$"    valid;
-    "~^${service//./\\.}\$" valid;
-    default             invalid;
-  }
-  map \$http_authorization \$convo_authorization {
-    ""      "Bearer \$http_apikey";
-    default \$http_authorization;
-  }
   upstream postgrest { server 127.0.0.1:$REST_PORT; keepalive 16; }
   server {
     listen 127.0.0.1:$API_PORT;
     location /rest/v1/ {
-      default_type application/json;
-      if (\$convo_apikey = missing) { return 401 '{"message":"No API key found in request"}'; }
-      if (\$convo_apikey = invalid) { return 401 '{"message":"Invalid API key"}'; }
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Authorization \$convo_authorization;
-      proxy_set_header Host \$host;
+$(gateway_api_rules)
       proxy_pass http://postgrest/;
     }
     location = / { return 200 'pg_convo local stack: the API is at /rest/v1/\n'; }
