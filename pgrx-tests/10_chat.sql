@@ -52,12 +52,13 @@ select columns_are('public', 'profiles', array[
   'onboarding_completed', 'personality_openness', 'personality_conscientiousness', 'personality_extraversion',
   'personality_agreeableness', 'personality_neuroticism', 'personality_llm_context', 'personality_completed_at',
   'has_completed_personality_assessment', 'profile_completion_percentage'], 'profiles has exactly its columns');
-select columns_are('public', 'chat_sessions', array['id', 'user_id', 'title', 'created_at', 'last_message_at'],
-  'chat_sessions has exactly its columns');
+select columns_are('public', 'chat_sessions', array['id', 'user_id', 'title', 'created_at', 'last_message_at',
+  'selected_leaf_id', 'selected_at'], 'chat_sessions has exactly its columns (selected_*: B0_branches.sql)');
 select columns_are('public', 'chat_messages', array['id', 'user_id', 'message_text', 'sender_type', 'mood_detected',
   'sentiment_score', 'session_id', 'timestamp', 'reply_to', 'token_count', 'message_tsv']
-  || case when exists (select from pg_extension where extname = 'vector') then array['embedding'] else '{}' end,
-  'chat_messages has exactly its columns (token_count: 60_tokens.sql; message_tsv, embedding where pgvector is installed: 70_memory_search.sql)');
+  || case when exists (select from pg_extension where extname = 'vector') then array['embedding'] else '{}' end
+  || array['previous_id', 'parent_id', 'model'],
+  'chat_messages has exactly its columns (token_count: 60_tokens.sql; message_tsv, embedding where pgvector is installed: 70_memory_search.sql; previous_id, parent_id, model: B0_branches.sql)');
 select columns_are('public', 'user_memories', array['id', 'user_id', 'memory_key', 'memory_value', 'memory_category',
   'importance', 'created_at', 'updated_at', 'last_accessed', 'access_count']
   || case when exists (select from pg_extension where extname = 'vector') then array['embedding'] else '{}' end,
@@ -75,7 +76,11 @@ select col_is_pk('public', 'agent_analyses', array['user_id', 'agent_type'],
   'agent_analyses: primary key (user_id, agent_type), so an upsert without on_conflict is idempotent');
 select col_is_unique('public', 'agent_analyses', array['id'], 'agent_analyses: id is unique');
 select col_is_unique('public', 'profiles', array['email'], 'profiles: email is unique');
-select col_is_unique('public', 'chat_messages', array['reply_to'], 'chat_messages: one reply per user message');
+select is_empty($$ select c.conname from pg_constraint c
+                   where c.conrelid = 'public.chat_messages'::regclass and c.contype = 'u'
+                     and c.conkey = array[(select a.attnum from pg_attribute a
+                                           where a.attrelid = 'public.chat_messages'::regclass and a.attname = 'reply_to')] $$,
+  'chat_messages: a user message may have several replies (regenerations: B0_branches.sql)');
 select col_is_unique('public', 'user_memories', array['user_id', 'memory_key'], 'user_memories: unique (user_id, memory_key)');
 
 select results_eq(
@@ -83,11 +88,12 @@ select results_eq(
      where contype = 'f' and conrelid in ('public.profiles'::regclass, 'public.chat_sessions'::regclass,
        'public.chat_messages'::regclass, 'public.user_memories'::regclass, 'public.agent_analyses'::regclass)
      order by conname $$,
-  $$ values ('agent_analyses_user_id_fkey', 'profiles', 'c'), ('chat_messages_reply_to_fkey', 'chat_messages', 'c'),
+  $$ values ('agent_analyses_user_id_fkey', 'profiles', 'c'), ('chat_messages_previous_id_fkey', 'chat_messages', 'n'),
+            ('chat_messages_reply_to_fkey', 'chat_messages', 'c'),
             ('chat_messages_session_id_fkey', 'chat_sessions', 'c'), ('chat_messages_user_id_fkey', 'profiles', 'c'),
             ('chat_sessions_user_id_fkey', 'profiles', 'c'), ('profiles_id_fkey', 'auth.users', 'c'),
             ('user_memories_user_id_fkey', 'profiles', 'c') $$,
-  'foreign keys are named explicitly and cascade on delete');
+  'foreign keys are named explicitly and cascade on delete (previous_id: set null, what followed a deleted message starts its branch)');
 
 select col_type_is('public', 'profiles', 'has_completed_personality_assessment', 'boolean', 'has_completed_personality_assessment is boolean');
 select is((select attgenerated from pg_attribute where attrelid = 'public.profiles'::regclass
@@ -106,12 +112,13 @@ select results_eq(
      where c.relname = 'chat_messages_message_text_trgm_idx' and c.relnamespace = 'public'::regnamespace $$,
   $$ values ('message_text', 'gin_trgm_ops') $$,
   '... on message_text with the trigram operator class');
-select indexes_are('public', 'chat_messages', array['chat_messages_pkey', 'chat_messages_reply_to_key',
+select indexes_are('public', 'chat_messages', array['chat_messages_pkey', 'idx_chat_messages_reply_to',
+  'idx_chat_messages_previous', 'idx_chat_messages_session_roots',
   'idx_chat_messages_user_timestamp', 'idx_chat_messages_session', 'idx_chat_messages_mood',
   'chat_messages_message_text_trgm_idx', 'idx_chat_messages_user_tsv',
   'idx_chat_messages_user_turns', 'idx_chat_messages_session_turns']
   || case when exists (select from pg_extension where extname = 'vector') then array['idx_chat_messages_embedding'] else '{}' end,
-  'chat_messages has the seed''s indexes plus trigram, reply_to, full text, the context window''s turns (and HNSW where pgvector is installed)');
+  'chat_messages has the seed''s indexes plus trigram, the tree''s (reply_to, previous_id, roots), full text, the context window''s turns (and HNSW where pgvector is installed)');
 select has_index('public', 'user_memories', i, 'user_memories has index ' || i)
 from unnest(array['idx_user_memories_user', 'idx_user_memories_category', 'idx_user_memories_importance',
                   'idx_user_memories_updated']) i;
@@ -226,9 +233,9 @@ select throws_ok($$ insert into public.chat_messages (user_id, message_text, sen
 select throws_ok($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to)
                     values (tests.get_supabase_uid('owner'), 'x', 'user', 'b0000000-0000-4000-8000-000000000005') $$,
   '23514', null, 'a user message cannot have reply_to');
-select throws_ok($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to)
-                    values (tests.get_supabase_uid('owner'), 'second answer', 'ai', 'b0000000-0000-4000-8000-000000000001') $$,
-  '23505', null, 'a user message gets at most one reply');
+select lives_ok($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to)
+                   values (tests.get_supabase_uid('owner'), 'second answer', 'ai', 'b0000000-0000-4000-8000-000000000001') $$,
+  'a user message may get a second reply (a regeneration: B0_branches.sql)');
 -- Changed in 20261123010000_chat_clients (issue 10): an unknown session id is created for the
 -- message's user on first use (the seed's backend generates its own session ids).
 select lives_ok($$ insert into public.chat_messages (user_id, message_text, sender_type, session_id)

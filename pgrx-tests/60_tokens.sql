@@ -72,7 +72,7 @@ select is(public.get_chat_context(50) -> 'messages' -> 0 ->> 'content', rtrim(re
 select is((public.get_chat_context(50) ->> 'total_tokens')::int, 50, 'and use exactly 50');
 select is((public.get_chat_context(49) ->> 'total_tokens')::int, 10,
   'one token less: only the newest turn (whole turns, no gaps)');
-select is(public.get_chat_context(9), '{"memories": [], "messages": [], "max_tokens": 9, "total_tokens": 0, "memory_tokens": 0, "message_tokens": 0}'::jsonb,
+select is(public.get_chat_context(9), '{"memories": [], "summary": null, "messages": [], "max_tokens": 9, "total_tokens": 0, "memory_tokens": 0, "summary_tokens": 0, "message_tokens": 0}'::jsonb,
   'a budget smaller than the newest turn: empty, total 0 (an older smaller turn is not taken)');
 select tests.authenticate_as('a');
 select is((public.get_chat_context(5) ->> 'total_tokens')::int, 0,

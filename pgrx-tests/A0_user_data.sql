@@ -2,7 +2,7 @@
 -- delete_my_account (and an admin deleting the auth user), and their refusals.
 -- (Domain 10 numbers its suites A0, A1 …: hex for 10, so they sort after 70_memory_search.)
 begin;
-select plan(44);
+select plan(46);
 
 -- 1. Every user column of the schema is in the registry -------------------------------------------
 -- A user column: a column of a public table with a foreign key to auth.users or public.profiles,
@@ -51,6 +51,11 @@ begin
     insert into public.chat_sessions (id, user_id, title) values (gen_random_uuid(), u, who || '''s chat') returning id into s;
     insert into public.chat_messages (user_id, session_id, message_text, sender_type) values
       (u, s, 'hello from ' || who, 'user'), (u, s, 'hello ' || who, 'ai');
+    insert into public.chat_messages (user_id, session_id, message_text, sender_type, reply_to)
+      select u, s, 'a reply to ' || who, 'ai', m.id from public.chat_messages m
+      where m.session_id = s and m.sender_type = 'user' returning id into mc;
+    insert into public.message_feedback (user_id, message_id, rating, reason) values (u, mc, -1, 'too_long');
+    insert into public.chat_summaries (user_id, session_id, through_message_id, summary) values (u, s, mc, who || ' said hello');
     insert into public.user_memories (user_id, memory_key, memory_value) values (u, 'pet', who || '''s cat');
     insert into public.agent_analyses (user_id, agent_type, analysis_data) values (u, 'mood', '{"mood": "calm"}');
     insert into public.music_listening_history (user_id, track_id, track_name, played_at) values (u, 't1', 'Song', now());
@@ -161,7 +166,9 @@ select is((select doc ->> 'format' from alice_export), 'pg_convo.export.v1', 'th
 select is((select jsonb_agg(m ->> 'content' order by m ->> 'timestamp') from alice_export, jsonb_array_elements(doc -> 'session_messages') m),
           '["alice speaks"]'::jsonb,
   'her messages in bob''s session, not bob''s');
-select is((select jsonb_array_length(doc -> 'chat_messages') from alice_export), 2, 'her chat messages (both sides)');
+select is((select jsonb_array_length(doc -> 'chat_messages') from alice_export), 3, 'her chat messages (both sides, and a regenerated reply)');
+select is((select doc -> 'message_feedback' -> 0 ->> 'reason' from alice_export), 'too_long', 'her feedback on replies');
+select is((select doc -> 'chat_summaries' -> 0 ->> 'summary' from alice_export), 'alice said hello', 'her chat summaries');
 select ok((select not (doc::text ~ 'bob opens|bob answers|carol in') from alice_export),
   'no other participant''s message text in her export');
 select ok((select not exists (select from jsonb_array_elements(doc -> 'chat_messages') m where m ? 'embedding' or m ? 'message_tsv')

@@ -292,7 +292,6 @@ create table public.chat_messages (
     references public.chat_sessions (id) on delete cascade,
   constraint chat_messages_reply_to_fkey foreign key (reply_to)
     references public.chat_messages (id) on delete cascade,
-  constraint chat_messages_reply_to_key unique (reply_to),
   constraint chat_messages_sender_type_check check (sender_type in ('user', 'ai')),
   constraint chat_messages_sentiment_score_check check (sentiment_score >= 0 and sentiment_score <= 1),
   constraint chat_messages_reply_to_ai_only_check check (reply_to is null or sender_type = 'ai'),
@@ -304,17 +303,20 @@ create table public.chat_messages (
 );
 
 comment on table public.chat_messages is
-  'Chat history: user messages and AI replies. An AI reply''s reply_to is the user message it answers (at most one reply each).';
-comment on column public.chat_messages.reply_to is 'For sender_type = ''ai'': the user message this reply answers. Unique; null for user messages.';
+  'Chat history: user messages and AI replies, a tree per chat session (parent_id). An AI reply''s reply_to is the user message it answers; regenerations are further replies to it, edits are siblings of the edited message.';
+comment on column public.chat_messages.reply_to is
+  'For sender_type = ''ai'': the user message this reply answers (its parent). Several replies to one message are its regenerations; null for user messages.';
 comment on column public.chat_messages.token_count is
   'Tokens of message_text in OpenAI''s o200k_base encoding, computed by the database (never sent by clients).';
 comment on column public.chat_messages.message_tsv is
   'The words of message_text (text search configuration simple), computed by the database; search it with search_chat_history.';
 
--- The seed's indexes (the user_id and session_id ones also cover their foreign keys; the unique
--- constraint on reply_to covers that one).
+-- The seed's indexes (the user_id and session_id ones also cover their foreign keys; reply_to's
+-- is among the tree's, 11_conversation_trees.sql).
 create index idx_chat_messages_user_timestamp on public.chat_messages (user_id, "timestamp" desc);
-create index idx_chat_messages_session on public.chat_messages (session_id, "timestamp");
+-- (with id: the newest message of a session in the history's exact order is its current leaf,
+-- convo.chat_session_tip in 11_conversation_trees.sql)
+create index idx_chat_messages_session on public.chat_messages (session_id, "timestamp", id);
 create index idx_chat_messages_mood on public.chat_messages (user_id, mood_detected)
   where mood_detected is not null;
 -- Serves case-insensitive substring search: message_text ilike '%x%' (PostgREST's ilike filter).
@@ -433,11 +435,25 @@ begin
     return new;
   end if;
   perform convo.claim_chat_session(new.session_id, new.user_id);
+  if new.reply_to is null then
+    if new.previous_id is null then
+      -- two writers of one session follow one leaf after the other, not both the same one
+      perform convo.lock_chat_session(new.session_id);
+      new.previous_id := convo.chat_session_tip(new.session_id);
+    elsif new.previous_id = new.id then
+      new.previous_id := null;
+    elsif not exists (select from public.chat_messages p
+                      where p.id = new.previous_id and p.session_id = new.session_id
+                        and p.user_id = new.user_id) then
+      raise exception 'previous_id must be a message of the same chat session'
+        using errcode = '23503';
+    end if;
+  end if;
   return new;
 end
 $$;
 comment on function convo.chat_messages_claim_session() is
-  'BEFORE INSERT on public.chat_messages: creates the message''s chat session on first use, refuses another user''s session (42501).';
+  'BEFORE INSERT on public.chat_messages: creates the message''s chat session on first use, refuses another user''s session (42501), and links the message into the session''s tree (previous_id: the current leaf unless given; a given one must be in the same session, else 23503).';
 revoke execute on function convo.chat_messages_claim_session() from public;
 
 create trigger chat_messages_claim_session
@@ -721,9 +737,9 @@ grant execute on function convo.store_chat_pair(uuid, text, text, uuid, text, do
   to authenticated, service_role;
 
 create function public.store_chat_pair(
-  p_user_id uuid,
-  p_user_message text,
-  p_ai_response text,
+  p_user_id uuid default null,
+  p_user_message text default null,
+  p_ai_response text default null,
   p_session_id uuid default null,
   p_mood text default null,
   p_sentiment numeric default null,
@@ -732,8 +748,6 @@ create function public.store_chat_pair(
   p_completion_tokens integer default null
 )
 returns uuid
--- PL/pgSQL, not SQL: a non-inlined SQL function is parsed and planned on every call, PL/pgSQL
--- keeps its plan (measured: see BENCHMARKS.md).
 language plpgsql
 volatile
 security invoker
@@ -741,7 +755,9 @@ set search_path = ''
 as $$
 declare
   v_user uuid := convo.acting_user(p_user_id);
+  v_reply uuid;
 begin
+  perform convo.check_chat_pair(p_user_message, p_ai_response, p_mood, p_sentiment);
   if convo.check_usage(p_model, p_prompt_tokens, p_completion_tokens) then
     perform convo.add_token_usage('user', v_user, p_prompt_tokens, p_completion_tokens, 1,
       (select l.daily_token_limit from public.user_token_limits l where l.user_id = v_user));
@@ -749,13 +765,17 @@ begin
   if p_session_id is not null then
     perform convo.claim_chat_session(p_session_id, v_user);
   end if;
-  return convo.store_chat_pair(v_user, p_user_message, p_ai_response, p_session_id,
-                               p_mood, p_sentiment::double precision);
+  v_reply := convo.store_chat_pair(v_user, p_user_message, p_ai_response, p_session_id,
+                                   p_mood, p_sentiment::double precision);
+  if p_model is not null then
+    perform convo.set_reply_model(v_user, v_reply, p_model);
+  end if;
+  return v_reply;
 end
 $$;
 
 comment on function public.store_chat_pair(uuid, text, text, uuid, text, numeric, text, integer, integer) is
-  'Stores one conversation turn atomically: the user message (with optional p_mood, p_sentiment in [0,1]) and the AI reply, which sorts strictly after it and points at it (reply_to). Returns the AI message id. Optionally the model''s reported usage (p_model, p_prompt_tokens, p_completion_tokens: both counts or none), added to the user''s usage of the day; over the user''s daily token limit → PT429 (HTTP 429), nothing written. A signed-in user stores only for themselves (p_user_id null or their own id; another → 42501); the service role for the existing user p_user_id (required). A p_session_id that does not exist yet is created for that user; another user''s session → 42501. Refused with 22023 (HTTP 400): blank messages, a user message over 5000 characters, a reply over 20000, sentiment outside 0..1, malformed usage. Unknown user: 23503 (HTTP 409). Nothing is written when refused.';
+  'Stores one conversation turn atomically: the user message (with optional p_mood, p_sentiment in [0,1]) and the AI reply, which sorts strictly after it and points at it (reply_to). Returns the AI message id. In a session (p_session_id) the turn continues the current branch and becomes its leaf. Optionally the model''s reported usage (p_model, p_prompt_tokens, p_completion_tokens: both counts or none; p_model is kept on the reply), added to the user''s usage of the day; over the user''s daily token limit → PT429 (HTTP 429), nothing written. A signed-in user stores only for themselves (p_user_id omitted or their own id; another → 42501); the service role for the existing user p_user_id (required). A p_session_id that does not exist yet is created for that user; another user''s session → 42501. Refused with 22023 (HTTP 400): blank or missing messages, a user message over 5000 characters, a reply over 20000, sentiment outside 0..1, malformed usage. Unknown user: 23503 (HTTP 409). Nothing is written when refused.';
 
 revoke execute on function public.store_chat_pair(uuid, text, text, uuid, text, numeric, text, integer, integer) from public, anon;
 grant execute on function public.store_chat_pair(uuid, text, text, uuid, text, numeric, text, integer, integer) to authenticated, service_role;
@@ -778,7 +798,11 @@ returns table (
   user_timestamp timestamptz,
   ai_message_id uuid,
   ai_response text,
-  ai_timestamp timestamptz
+  ai_timestamp timestamptz,
+  user_sibling_index integer,
+  user_sibling_count integer,
+  ai_sibling_index integer,
+  ai_sibling_count integer
 )
 language plpgsql
 stable
@@ -790,6 +814,7 @@ declare
   -- Security invoker: a user's read still goes through RLS; the service role (BYPASSRLS) is
   -- limited to the acting user by the filters below.
   v_user uuid := convo.acting_user(p_user_id);
+  v_tip uuid;
 begin
   if p_limit is null or p_limit < 1 or p_limit > 200 then
     raise exception 'p_limit must be between 1 and 200'
@@ -800,21 +825,59 @@ begin
       using errcode = '22023', detail = format('p_offset was %s', coalesce(p_offset::text, 'null'));
   end if;
 
+  if p_session_id is null then
+    -- every turn of the user, in every session and branch; each user message with its newest reply
+    return query
+      select u.id, u.message_text, u.mood_detected, u.sentiment_score, u.session_id, u."timestamp",
+             a.id, a.message_text, a."timestamp",
+             us.sibling_index, us.sibling_count, s.sibling_index, s.sibling_count
+      from public.chat_messages u
+      left join lateral (
+        select r.id, r.message_text, r."timestamp" from public.chat_messages r
+        where r.reply_to = u.id and r.user_id = u.user_id
+        order by r."timestamp" desc, r.id desc limit 1
+      ) a on true
+      cross join lateral convo.chat_message_siblings(u.previous_id, u.session_id, u."timestamp", u.id) us
+      left join lateral convo.chat_message_siblings(u.id, u.session_id, a."timestamp", a.id) s on a.id is not null
+      where u.user_id = v_user
+        and u.sender_type = 'user'
+      order by u."timestamp" desc, u.id desc
+      limit p_limit offset p_offset;
+    return;
+  end if;
+
+  -- one session: its current branch, from the leaf back, newest first
+  if not exists (select from public.chat_sessions s where s.id = p_session_id and s.user_id = v_user) then
+    return;
+  end if;
+  v_tip := convo.chat_session_tip(p_session_id);
   return query
+    with recursive branch(id, parent_id, below, users) as (
+      select m.id, m.parent_id, null::uuid, (m.sender_type = 'user')::integer
+      from public.chat_messages m
+      where m.id = v_tip and m.user_id = v_user and m.session_id = p_session_id
+      union all
+      select p.id, p.parent_id, b.id, b.users + (p.sender_type = 'user')::integer
+      from branch b
+      join public.chat_messages p on p.id = b.parent_id
+      where p.user_id = v_user and p.session_id = p_session_id
+        and b.users < p_offset + p_limit
+    )
     select u.id, u.message_text, u.mood_detected, u.sentiment_score, u.session_id, u."timestamp",
-           a.id, a.message_text, a."timestamp"
-    from public.chat_messages u
-    left join public.chat_messages a on a.reply_to = u.id and a.user_id = u.user_id
-    where u.user_id = v_user
-      and u.sender_type = 'user'
-      and (p_session_id is null or u.session_id = p_session_id)
-    order by u."timestamp" desc, u.id desc
+           a.id, a.message_text, a."timestamp",
+           us.sibling_index, us.sibling_count, s.sibling_index, s.sibling_count
+    from branch b
+    join public.chat_messages u on u.id = b.id and u.sender_type = 'user'
+    left join public.chat_messages a on a.id = b.below and a.reply_to = u.id
+    cross join lateral convo.chat_message_siblings(u.previous_id, u.session_id, u."timestamp", u.id) us
+    left join lateral convo.chat_message_siblings(u.id, u.session_id, a."timestamp", a.id) s on a.id is not null
+    order by b.users
     limit p_limit offset p_offset;
 end
 $$;
 
 comment on function public.get_chat_history(integer, integer, uuid, uuid) is
-  'A user''s conversation as (user message, AI reply) pairs, newest first: p_limit pairs (1-200, default 50) after skipping p_offset, optionally only session p_session_id. A user message without a reply yet has null ai_* fields. A signed-in user reads their own (p_user_id omitted or their own id; another → 42501); the service role names the user in p_user_id (required). STABLE: callable with GET.';
+  'A user''s conversation as (user message, AI reply) pairs, newest first: p_limit pairs (1-200, default 50) after skipping p_offset. With p_session_id: that session''s current branch (regenerated replies and edited messages that are not on it are left out); without: every turn of the user, each user message with its newest reply. user_sibling_index/count and ai_sibling_index/count place each message among its versions (1-based, oldest first: "< 2 / 3 >"; switch_branch flips). A user message without a reply yet has null ai_* fields. A signed-in user reads their own (p_user_id omitted or their own id; another → 42501); the service role names the user in p_user_id (required). STABLE: callable with GET.';
 
 revoke execute on function public.get_chat_history(integer, integer, uuid, uuid) from public, anon;
 grant execute on function public.get_chat_history(integer, integer, uuid, uuid) to authenticated, service_role;

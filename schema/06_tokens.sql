@@ -101,7 +101,8 @@ create function public.get_chat_context(
   p_max_tokens integer,
   p_session_id uuid default null,
   p_memory_tokens integer default 0,
-  p_user_id uuid default null
+  p_user_id uuid default null,
+  p_summary_tokens integer default 0
 )
 returns jsonb
 language plpgsql
@@ -113,13 +114,25 @@ declare
   v_user uuid := convo.acting_user(p_user_id);
   v_max integer := convo.check_token_budget('p_max_tokens', p_max_tokens, 1);
   v_memory_ids uuid[];
-  v_turn_ids uuid[];
   v_memories jsonb;
   v_memory_tokens bigint;
+  v_turn_budget integer;
+  v_reply_ids uuid[];
+  v_oldest uuid;
   v_messages jsonb;
   v_message_tokens bigint;
+  v_tip uuid;
+  v_from uuid;
+  v_summaries_from timestamptz;
+  v_summary jsonb;
+  v_summary_tokens bigint := 0;
 begin
   perform convo.check_token_budget('p_memory_tokens', p_memory_tokens, 0, v_max);
+  perform convo.check_token_budget('p_summary_tokens', p_summary_tokens, 0, v_max);
+  if p_summary_tokens > 0 and p_session_id is null then
+    raise exception 'p_summary_tokens needs p_session_id'
+      using errcode = '22023', hint = 'Summaries belong to a chat session.';
+  end if;
 
   v_memory_ids := case when p_memory_tokens > 0 then convo.fit_memories(v_user, p_memory_tokens)
                        else '{}' end;
@@ -133,35 +146,117 @@ begin
         from public.user_memories u
         where cardinality(v_memory_ids) > 0 and u.user_id = v_user and u.id = any (v_memory_ids)) m;
 
-  v_turn_ids := convo.fit_chat_turns(v_user, (v_max - v_memory_tokens)::integer, p_session_id);
+  -- the turns get what the memories and the summary's share leave
+  v_turn_budget := greatest(v_max - v_memory_tokens - p_summary_tokens, 0);
+
+  if p_session_id is null then
+    -- every turn of the user (Rust: an index walk, newest first), each with its newest reply
+    select array_agg(r.id order by t.n)
+      into v_reply_ids
+    from unnest(convo.fit_chat_turns(v_user, v_turn_budget, null)) with ordinality t(id, n)
+    cross join lateral (
+      select r.id from public.chat_messages r
+      where r.reply_to = t.id and r.user_id = v_user
+      order by r."timestamp" desc, r.id desc limit 1
+    ) r;
+  elsif exists (select from public.chat_sessions s where s.id = p_session_id and s.user_id = v_user) then
+    -- the session's current branch, from its leaf up, one message per step (a primary-key
+    -- lookup each): a turn is an AI reply with the user message it answers; other messages
+    -- (a user message without a reply) cost nothing and are passed; the walk ends at the first
+    -- turn that does not fit
+    v_tip := convo.chat_session_tip(p_session_id);
+    with recursive walk(id, parent_id, reply_tokens, used, turn_reply, steps) as (
+      select m.id, m.parent_id, case when m.reply_to is not null then m.token_count end,
+             0::bigint, null::uuid, 1
+      from public.chat_messages m
+      where m.id = v_tip and m.user_id = v_user and m.session_id = p_session_id
+      union all
+      select p.id, p.parent_id, case when p.reply_to is not null then p.token_count end,
+             w.used + coalesce(p.token_count + w.reply_tokens, 0),
+             case when w.reply_tokens is not null then w.id end,
+             w.steps + 1
+      from walk w
+      join public.chat_messages p on p.id = w.parent_id
+      where p.user_id = v_user and p.session_id = p_session_id
+        and w.steps < 10000000
+        and (w.reply_tokens is null or w.used + p.token_count + w.reply_tokens <= v_turn_budget)
+    )
+    select array_agg(w.turn_reply order by w.steps) filter (where w.turn_reply is not null),
+           (array_agg(w.id order by w.steps desc) filter (where w.turn_reply is not null))[1]
+      into v_reply_ids, v_oldest
+    from walk w;
+  end if;
+
   select coalesce(jsonb_agg(x.message order by x.at, x.id, x.reply), '[]'::jsonb),
          coalesce(sum(x.tokens), 0)
     into v_messages, v_message_tokens
-  from public.chat_messages u
-  join public.chat_messages a on a.reply_to = u.id
+  from public.chat_messages a
+  join public.chat_messages u on u.id = a.reply_to
+  cross join lateral convo.chat_message_siblings(u.previous_id, u.session_id, u."timestamp", u.id) us
+  cross join lateral convo.chat_message_siblings(u.id, u.session_id, a."timestamp", a.id) s
   cross join lateral (values
     (u."timestamp", u.id, 0, u.token_count,
      jsonb_build_object('id', u.id, 'role', 'user', 'sender_type', 'user', 'content', u.message_text,
-                        'token_count', u.token_count, 'timestamp', u."timestamp", 'session_id', u.session_id)),
+                        'token_count', u.token_count, 'timestamp', u."timestamp", 'session_id', u.session_id,
+                        'parent_id', u.parent_id, 'sibling_index', us.sibling_index, 'sibling_count', us.sibling_count)),
     (u."timestamp", u.id, 1, a.token_count,
      jsonb_build_object('id', a.id, 'role', 'assistant', 'sender_type', 'ai', 'content', a.message_text,
-                        'token_count', a.token_count, 'timestamp', a."timestamp", 'session_id', a.session_id))
+                        'token_count', a.token_count, 'timestamp', a."timestamp", 'session_id', a.session_id,
+                        'parent_id', a.parent_id, 'sibling_index', s.sibling_index, 'sibling_count', s.sibling_count))
   ) as x(at, id, reply, tokens, message)
-  where u.id = any (v_turn_ids) and u.user_id = v_user;
+  where cardinality(v_reply_ids) > 0 and a.id = any (v_reply_ids) and a.user_id = v_user;
+
+  -- The summary: the newest one that ends on the current branch strictly before the oldest turn
+  -- taken (anywhere on the branch when no turn fits) and fits what is left. Walk up from there,
+  -- no further than the oldest message any summary of the session ends at.
+  if p_summary_tokens > 0 and v_tip is not null then
+    select min(m."timestamp") into v_summaries_from
+    from public.chat_summaries c
+    join public.chat_messages m on m.id = c.through_message_id
+    where c.session_id = p_session_id and c.user_id = v_user;
+    v_from := case when v_oldest is null then v_tip
+                   else (select m.parent_id from public.chat_messages m where m.id = v_oldest) end;
+    if v_summaries_from is not null and v_from is not null then
+      with recursive up(id, parent_id, at, steps) as (
+        select m.id, m.parent_id, m."timestamp", 1
+        from public.chat_messages m
+        where m.id = v_from and m.user_id = v_user and m.session_id = p_session_id
+        union all
+        select p.id, p.parent_id, p."timestamp", u.steps + 1
+        from up u
+        join public.chat_messages p on p.id = u.parent_id
+        where p.user_id = v_user and p.session_id = p_session_id
+          and u.at >= v_summaries_from and u.steps < 10000000
+      )
+      select jsonb_build_object('id', c.id, 'content', c.summary, 'token_count', c.token_count,
+                                'through_message_id', c.through_message_id, 'model', c.model,
+                                'created_at', c.created_at),
+             c.token_count
+        into v_summary, v_summary_tokens
+      from up u
+      join public.chat_summaries c on c.through_message_id = u.id
+      where c.session_id = p_session_id and c.user_id = v_user
+        and c.token_count <= v_max - v_memory_tokens - v_message_tokens
+      order by u.steps, c.created_at desc, c.id desc
+      limit 1;
+      v_summary_tokens := coalesce(v_summary_tokens, 0);
+    end if;
+  end if;
 
   if cardinality(v_memory_ids) > 0 then
     perform convo.record_memory_reads(v_user, v_memory_ids);
   end if;
   return jsonb_build_object(
-    'memories', v_memories, 'messages', v_messages,
-    'memory_tokens', v_memory_tokens, 'message_tokens', v_message_tokens,
-    'total_tokens', v_memory_tokens + v_message_tokens, 'max_tokens', v_max);
+    'memories', v_memories, 'summary', v_summary, 'messages', v_messages,
+    'memory_tokens', v_memory_tokens, 'summary_tokens', v_summary_tokens,
+    'message_tokens', v_message_tokens,
+    'total_tokens', v_memory_tokens + v_summary_tokens + v_message_tokens, 'max_tokens', v_max);
 end
 $$;
-comment on function public.get_chat_context(integer, uuid, integer, uuid) is
-  'The newest chat history of the acting user that fits a token budget, oldest first, for building an LLM prompt: {memories, messages: [{role: user|assistant, content, token_count, timestamp, …}], memory_tokens, message_tokens, total_tokens, max_tokens}. Whole turns only (a user message with its AI reply), newest first until the next turn would not fit (no gaps); optionally only session p_session_id; first up to p_memory_tokens of the user''s memories (most important first; each one read counts as an access, as in get_memories). p_max_tokens 1-2000000, p_memory_tokens 0-p_max_tokens (else 22023, HTTP 400). A signed-in user reads their own; the service role names the user (p_user_id). Token counts are OpenAI o200k_base. VOLATILE: call with POST.';
-revoke execute on function public.get_chat_context(integer, uuid, integer, uuid) from public, anon;
-grant execute on function public.get_chat_context(integer, uuid, integer, uuid) to authenticated, service_role;
+comment on function public.get_chat_context(integer, uuid, integer, uuid, integer) is
+  'The newest chat history of the acting user that fits a token budget, for building an LLM prompt, in prompt order: {memories, summary, messages: [{role: user|assistant, content, token_count, timestamp, parent_id, sibling_index, sibling_count, …}] oldest first, memory_tokens, summary_tokens, message_tokens, total_tokens, max_tokens}. Whole turns only (a user message with its AI reply), newest first until the next turn would not fit (no gaps). With p_session_id: that session''s current branch (see get_chat_history), and with p_summary_tokens > 0 the newest of its chat_summaries that ends on the branch before the oldest turn in the window and fits what is left (null when none does; the turns get p_max_tokens - memories - p_summary_tokens). Without p_session_id: every turn of the user, each with its newest reply. First up to p_memory_tokens of the user''s memories (most important first; each one read counts as an access, as in get_memories). p_max_tokens 1-2000000, p_memory_tokens and p_summary_tokens 0-p_max_tokens (else 22023, HTTP 400); p_summary_tokens needs p_session_id. A signed-in user reads their own; the service role names the user (p_user_id). Token counts are OpenAI o200k_base. VOLATILE: call with POST.';
+revoke execute on function public.get_chat_context(integer, uuid, integer, uuid, integer) from public, anon;
+grant execute on function public.get_chat_context(integer, uuid, integer, uuid, integer) to authenticated, service_role;
 
 create function public.load_conversation_context(
   p_session_id uuid,

@@ -52,6 +52,8 @@ insert into convo.user_data_columns (table_name, column_name, export_section, on
   ('profiles', 'email', 'profile', 'deleted', null),
   ('chat_sessions', 'user_id', 'chat_sessions', 'deleted', null),
   ('chat_messages', 'user_id', 'chat_messages', 'deleted', null),
+  ('chat_summaries', 'user_id', 'chat_summaries', 'deleted', null),
+  ('message_feedback', 'user_id', 'message_feedback', 'deleted', null),
   ('user_memories', 'user_id', 'user_memories', 'deleted', null),
   ('agent_analyses', 'user_id', 'agent_analyses', 'deleted', null),
   ('music_listening_history', 'user_id', 'music_listening_history', 'deleted', null),
@@ -132,6 +134,10 @@ begin
       from public.chat_sessions t where t.user_id = v_user), '[]'),
     'chat_messages', coalesce((select jsonb_agg(to_jsonb(t) - 'embedding' - 'message_tsv' order by t."timestamp", t.id)
       from public.chat_messages t where t.user_id = v_user), '[]'),
+    'chat_summaries', coalesce((select jsonb_agg(to_jsonb(t) order by t.created_at, t.id)
+      from public.chat_summaries t where t.user_id = v_user), '[]'),
+    'message_feedback', coalesce((select jsonb_agg(to_jsonb(t) order by t.created_at, t.id)
+      from public.message_feedback t where t.user_id = v_user), '[]'),
     'user_memories', coalesce((select jsonb_agg(to_jsonb(t) - 'embedding' order by t.created_at, t.id)
       from public.user_memories t where t.user_id = v_user), '[]'),
     'agent_analyses', coalesce((select jsonb_agg(to_jsonb(t) order by t.agent_type)

@@ -133,8 +133,22 @@ compare_fingerprints() {
 }
 compare_fingerprints "$WORK/before.txt" "$WORK/after.txt"
 
-chat_after=$(api_as "$ANN" "rpc/get_chat_history?p_limit=50")
-expect_eq "the API serves the user's 0.1.0 chat unchanged after the upgrade" "$chat_after" "$chat_before"
+# (get_chat_history gained the sibling positions of each pair: 0.1.0's columns are compared)
+chat_after=$(api_as "$ANN" "rpc/get_chat_history?p_limit=50" \
+  | jq -c 'if type == "array" then map(del(.user_sibling_index, .user_sibling_count, .ai_sibling_index, .ai_sibling_count)) else . end' 2>&1)
+expect_eq "the API serves the user's 0.1.0 chat unchanged after the upgrade" "$chat_after" "$(jq -c . <<<"$chat_before")"
+# the conversation trees' migration made each 0.1.0 session one branch: its history is whole,
+# each message follows the one before it, and its current leaf is its last reply
+expect_eq "a 0.1.0 chat session is one branch after the upgrade (history along it, no siblings)" \
+  "$(api_as "$ANN" "rpc/get_chat_history?p_session_id=f0f00001-0000-4000-8000-000000000001" \
+     | jq -r 'if type == "array" then map(.user_message[0:5] + " " + ([.user_sibling_count, .ai_sibling_count] | map(tostring) | join("/"))) | join(", ") else . end' 2>&1)" \
+  "A dea 1/1, I had 1/1"
+expect_eq "... its messages chained by previous_id, and its current leaf the last reply" \
+  "$(q -c "select count(*) filter (where m.parent_id is null) || ' ' || count(*) || ' ' ||
+                  (select convo.chat_session_tip(s.id) = (select a.id from public.chat_messages a where a.session_id = s.id
+                                                          order by a.\"timestamp\" desc limit 1))
+           from public.chat_sessions s join public.chat_messages m on m.session_id = s.id
+           where s.id = 'f0f00001-0000-4000-8000-000000000001' group by s.id")" "1 4 true"
 expect_eq "the user's 0.1.0 memories (POST get_memories) and genre preferences through the API" \
   "$(api_as "$ANN" rpc/get_memories -d '{"p_limit": 10}' | jq -c 'if type == "array" then length else . end' 2>&1) $(api_as "$ANN" rpc/get_genre_preferences | jq -r 'if type == "array" then map(.genre) | sort | join(",") else . end' 2>&1)" \
   "3 lo-fi,pop"

@@ -107,7 +107,8 @@ thread_local! {
 /// idx_chat_messages_user_turns, so the walk reads only the rows it returns, however many of the
 /// user's messages share a timestamp (migrations/…_tokens_window_indexes.sql).
 ///
-/// The reply is looked up per user message, behind an `offset 0` fence: as a plain join, under
+/// The reply is looked up per user message (the newest, when it was regenerated: the others are
+/// on other branches), behind a `limit 1` fence: as a plain join, under
 /// RLS (whose `user_id = (select auth.uid())` qual the planner cannot estimate) and with a LIMIT
 /// of budget + 1 rows, PostgreSQL preferred reading all of the user's messages into a hash join
 /// and sorting them (measured: 30,000 rows fetched for a window of 62 messages); the fence keeps
@@ -116,7 +117,8 @@ const CHAT_TURNS_SQL: &str = r#"
 select u.id, u.token_count + a.token_count
 from public.chat_messages u
 cross join lateral (
-  select r.token_count from public.chat_messages r where r.reply_to = u.id offset 0
+  select r.token_count from public.chat_messages r where r.reply_to = u.id
+  order by r."timestamp" desc, r.id desc limit 1
 ) a
 where u.user_id = $1 and u.sender_type = 'user'
 order by u."timestamp" desc, u.id desc
@@ -129,7 +131,8 @@ const SESSION_TURNS_SQL: &str = r#"
 select u.id, u.token_count + a.token_count
 from public.chat_messages u
 cross join lateral (
-  select r.token_count from public.chat_messages r where r.reply_to = u.id offset 0
+  select r.token_count from public.chat_messages r where r.reply_to = u.id
+  order by r."timestamp" desc, r.id desc limit 1
 ) a
 where u.session_id = $2 and u.user_id = $1 and u.sender_type = 'user'
 order by u."timestamp" desc, u.id desc

@@ -71,7 +71,10 @@ class PublicChatMessages(BaseModel):
     id: uuid.UUID = Field(alias="id")
     message_text: str = Field(alias="message_text")
     message_tsv: Optional[PgCatalogTsvector] = Field(alias="message_tsv")
+    model: Optional[str] = Field(alias="model")
     mood_detected: Optional[str] = Field(alias="mood_detected")
+    parent_id: Optional[uuid.UUID] = Field(alias="parent_id")
+    previous_id: Optional[uuid.UUID] = Field(alias="previous_id")
     reply_to: Optional[uuid.UUID] = Field(alias="reply_to")
     sender_type: str = Field(alias="sender_type")
     sentiment_score: Optional[float] = Field(alias="sentiment_score")
@@ -85,7 +88,10 @@ class PublicChatMessagesInsert(TypedDict):
     id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
     message_text: Annotated[str, Field(alias="message_text")]
     message_tsv: NotRequired[Annotated[Optional[PgCatalogTsvector], Field(alias="message_tsv")]]
+    model: NotRequired[Annotated[Optional[str], Field(alias="model")]]
     mood_detected: NotRequired[Annotated[Optional[str], Field(alias="mood_detected")]]
+    parent_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="parent_id")]]
+    previous_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="previous_id")]]
     reply_to: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="reply_to")]]
     sender_type: Annotated[str, Field(alias="sender_type")]
     sentiment_score: NotRequired[Annotated[Optional[float], Field(alias="sentiment_score")]]
@@ -99,7 +105,10 @@ class PublicChatMessagesUpdate(TypedDict):
     id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
     message_text: NotRequired[Annotated[str, Field(alias="message_text")]]
     message_tsv: NotRequired[Annotated[Optional[PgCatalogTsvector], Field(alias="message_tsv")]]
+    model: NotRequired[Annotated[Optional[str], Field(alias="model")]]
     mood_detected: NotRequired[Annotated[Optional[str], Field(alias="mood_detected")]]
+    parent_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="parent_id")]]
+    previous_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="previous_id")]]
     reply_to: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="reply_to")]]
     sender_type: NotRequired[Annotated[str, Field(alias="sender_type")]]
     sentiment_score: NotRequired[Annotated[Optional[float], Field(alias="sentiment_score")]]
@@ -112,6 +121,8 @@ class PublicChatSessions(BaseModel):
     created_at: datetime.datetime = Field(alias="created_at")
     id: uuid.UUID = Field(alias="id")
     last_message_at: Optional[datetime.datetime] = Field(alias="last_message_at")
+    selected_at: Optional[datetime.datetime] = Field(alias="selected_at")
+    selected_leaf_id: Optional[uuid.UUID] = Field(alias="selected_leaf_id")
     title: Optional[str] = Field(alias="title")
     user_id: uuid.UUID = Field(alias="user_id")
 
@@ -119,6 +130,8 @@ class PublicChatSessionsInsert(TypedDict):
     created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
     id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
     last_message_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="last_message_at")]]
+    selected_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="selected_at")]]
+    selected_leaf_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="selected_leaf_id")]]
     title: NotRequired[Annotated[Optional[str], Field(alias="title")]]
     user_id: Annotated[uuid.UUID, Field(alias="user_id")]
 
@@ -126,7 +139,39 @@ class PublicChatSessionsUpdate(TypedDict):
     created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
     id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
     last_message_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="last_message_at")]]
+    selected_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="selected_at")]]
+    selected_leaf_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="selected_leaf_id")]]
     title: NotRequired[Annotated[Optional[str], Field(alias="title")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicChatSummaries(BaseModel):
+    created_at: datetime.datetime = Field(alias="created_at")
+    id: uuid.UUID = Field(alias="id")
+    model: Optional[str] = Field(alias="model")
+    session_id: uuid.UUID = Field(alias="session_id")
+    summary: str = Field(alias="summary")
+    through_message_id: uuid.UUID = Field(alias="through_message_id")
+    token_count: Optional[int] = Field(alias="token_count")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicChatSummariesInsert(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    model: NotRequired[Annotated[Optional[str], Field(alias="model")]]
+    session_id: Annotated[uuid.UUID, Field(alias="session_id")]
+    summary: Annotated[str, Field(alias="summary")]
+    through_message_id: Annotated[uuid.UUID, Field(alias="through_message_id")]
+    token_count: NotRequired[Annotated[Optional[int], Field(alias="token_count")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicChatSummariesUpdate(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    model: NotRequired[Annotated[Optional[str], Field(alias="model")]]
+    session_id: NotRequired[Annotated[uuid.UUID, Field(alias="session_id")]]
+    summary: NotRequired[Annotated[str, Field(alias="summary")]]
+    through_message_id: NotRequired[Annotated[uuid.UUID, Field(alias="through_message_id")]]
+    token_count: NotRequired[Annotated[Optional[int], Field(alias="token_count")]]
     user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
 
 class PublicClients(BaseModel):
@@ -351,6 +396,36 @@ class PublicMentorConversationsUpdate(TypedDict):
     start_time: NotRequired[Annotated[datetime.datetime, Field(alias="start_time")]]
     status: NotRequired[Annotated[str, Field(alias="status")]]
     transcript: NotRequired[Annotated[Optional[JsonValue], Field(alias="transcript")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicMessageFeedback(BaseModel):
+    comment: Optional[str] = Field(alias="comment")
+    created_at: datetime.datetime = Field(alias="created_at")
+    id: uuid.UUID = Field(alias="id")
+    message_id: uuid.UUID = Field(alias="message_id")
+    rating: int = Field(alias="rating")
+    reason: Optional[str] = Field(alias="reason")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicMessageFeedbackInsert(TypedDict):
+    comment: NotRequired[Annotated[Optional[str], Field(alias="comment")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    message_id: Annotated[uuid.UUID, Field(alias="message_id")]
+    rating: Annotated[int, Field(alias="rating")]
+    reason: NotRequired[Annotated[Optional[str], Field(alias="reason")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicMessageFeedbackUpdate(TypedDict):
+    comment: NotRequired[Annotated[Optional[str], Field(alias="comment")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    message_id: NotRequired[Annotated[uuid.UUID, Field(alias="message_id")]]
+    rating: NotRequired[Annotated[int, Field(alias="rating")]]
+    reason: NotRequired[Annotated[Optional[str], Field(alias="reason")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
 
@@ -1400,6 +1475,14 @@ class PublicWorkingMemorySnapshotsUpdate(TypedDict):
     memories: NotRequired[Annotated[JsonValue, Field(alias="memories")]]
     region: NotRequired[Annotated[Optional[str], Field(alias="region")]]
     session_id: NotRequired[Annotated[uuid.UUID, Field(alias="session_id")]]
+
+class PublicMessageFeedbackDaily(BaseModel):
+    day: Optional[datetime.date] = Field(alias="day")
+    down: Optional[int] = Field(alias="down")
+    down_reasons: Optional[JsonValue] = Field(alias="down_reasons")
+    model: Optional[str] = Field(alias="model")
+    up: Optional[int] = Field(alias="up")
+    up_reasons: Optional[JsonValue] = Field(alias="up_reasons")
 
 class PublicPersonalityProfiles(BaseModel):
     avatar_url: Optional[str] = Field(alias="avatar_url")

@@ -113,7 +113,10 @@ export type Database = {
           id: string
           message_text: string
           message_tsv: unknown
+          model: string | null
           mood_detected: string | null
+          parent_id: string | null
+          previous_id: string | null
           reply_to: string | null
           sender_type: string
           sentiment_score: number | null
@@ -127,7 +130,10 @@ export type Database = {
           id?: string
           message_text: string
           message_tsv?: never
+          model?: string | null
           mood_detected?: string | null
+          parent_id?: never
+          previous_id?: string | null
           reply_to?: string | null
           sender_type: string
           sentiment_score?: number | null
@@ -141,7 +147,10 @@ export type Database = {
           id?: string
           message_text?: string
           message_tsv?: never
+          model?: string | null
           mood_detected?: string | null
+          parent_id?: never
+          previous_id?: string | null
           reply_to?: string | null
           sender_type?: string
           sentiment_score?: number | null
@@ -152,9 +161,16 @@ export type Database = {
         }
         Relationships: [
           {
+            foreignKeyName: "chat_messages_previous_id_fkey"
+            columns: ["previous_id"]
+            isOneToOne: false
+            referencedRelation: "chat_messages"
+            referencedColumns: ["id"]
+          },
+          {
             foreignKeyName: "chat_messages_reply_to_fkey"
             columns: ["reply_to"]
-            isOneToOne: true
+            isOneToOne: false
             referencedRelation: "chat_messages"
             referencedColumns: ["id"]
           },
@@ -193,13 +209,18 @@ export type Database = {
           created_at: string
           id: string
           last_message_at: string | null
+          selected_at: string | null
+          selected_leaf_id: string | null
           title: string | null
           user_id: string
+          current_leaf_id: string | null
         }
         Insert: {
           created_at?: string
           id?: string
           last_message_at?: string | null
+          selected_at?: string | null
+          selected_leaf_id?: string | null
           title?: string | null
           user_id: string
         }
@@ -207,6 +228,8 @@ export type Database = {
           created_at?: string
           id?: string
           last_message_at?: string | null
+          selected_at?: string | null
+          selected_leaf_id?: string | null
           title?: string | null
           user_id?: string
         }
@@ -227,6 +250,75 @@ export type Database = {
           },
           {
             foreignKeyName: "chat_sessions_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      chat_summaries: {
+        Row: {
+          created_at: string
+          id: string
+          model: string | null
+          session_id: string
+          summary: string
+          through_message_id: string
+          token_count: number | null
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          model?: string | null
+          session_id: string
+          summary: string
+          through_message_id: string
+          token_count?: never
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          model?: string | null
+          session_id?: string
+          summary?: string
+          through_message_id?: string
+          token_count?: never
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "chat_summaries_session_id_fkey"
+            columns: ["session_id"]
+            isOneToOne: false
+            referencedRelation: "chat_sessions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "chat_summaries_through_message_id_fkey"
+            columns: ["through_message_id"]
+            isOneToOne: false
+            referencedRelation: "chat_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "chat_summaries_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "personality_profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "chat_summaries_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profile_cards"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "chat_summaries_user_id_fkey"
             columns: ["user_id"]
             isOneToOne: false
             referencedRelation: "profiles"
@@ -576,6 +668,68 @@ export type Database = {
           },
           {
             foreignKeyName: "mentor_conversations_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      message_feedback: {
+        Row: {
+          comment: string | null
+          created_at: string
+          id: string
+          message_id: string
+          rating: number
+          reason: string | null
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          comment?: string | null
+          created_at?: string
+          id?: string
+          message_id: string
+          rating: number
+          reason?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          comment?: string | null
+          created_at?: string
+          id?: string
+          message_id?: string
+          rating?: number
+          reason?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "message_feedback_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "chat_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "message_feedback_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "personality_profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "message_feedback_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profile_cards"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "message_feedback_user_id_fkey"
             columns: ["user_id"]
             isOneToOne: false
             referencedRelation: "profiles"
@@ -2242,6 +2396,33 @@ export type Database = {
       }
     }
     Views: {
+      message_feedback_daily: {
+        Row: {
+          day: string | null
+          down: number | null
+          down_reasons: Json | null
+          model: string | null
+          up: number | null
+          up_reasons: Json | null
+        }
+        Insert: {
+          day?: string | null
+          down?: number | null
+          down_reasons?: Json | null
+          model?: string | null
+          up?: number | null
+          up_reasons?: Json | null
+        }
+        Update: {
+          day?: string | null
+          down?: number | null
+          down_reasons?: Json | null
+          model?: string | null
+          up?: number | null
+          up_reasons?: Json | null
+        }
+        Relationships: []
+      }
       personality_profiles: {
         Row: {
           avatar_url: string | null
@@ -2329,6 +2510,12 @@ export type Database = {
         Args: { p_encoding?: string; p_text: string }
         Returns: number
       }
+      current_leaf_id: {
+        Args: { "": Database["public"]["Tables"]["chat_sessions"]["Row"] }
+        Returns: {
+          error: true
+        } & "the function public.current_leaf_id with parameter or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache"
+      }
       delete_my_account: {
         Args: { p_confirm?: string; p_user_id?: string }
         Returns: Json
@@ -2336,6 +2523,20 @@ export type Database = {
       delete_old_messages: {
         Args: { p_older_than_days: number; p_session_id: string }
         Returns: number
+      }
+      edit_user_message: {
+        Args: {
+          p_ai_response: string
+          p_completion_tokens?: number
+          p_message_id: string
+          p_model?: string
+          p_mood?: string
+          p_prompt_tokens?: number
+          p_sentiment?: number
+          p_user_id?: string
+          p_user_message: string
+        }
+        Returns: string
       }
       end_mentor_session: {
         Args: { p_conversation_id: string; p_user_id?: string }
@@ -2367,6 +2568,7 @@ export type Database = {
           p_max_tokens: number
           p_memory_tokens?: number
           p_session_id?: string
+          p_summary_tokens?: number
           p_user_id?: string
         }
         Returns: Json
@@ -2381,12 +2583,16 @@ export type Database = {
         Returns: {
           ai_message_id: string
           ai_response: string
+          ai_sibling_count: number
+          ai_sibling_index: number
           ai_timestamp: string
           mood_detected: string
           sentiment_score: number
           session_id: string
           user_message: string
           user_message_id: string
+          user_sibling_count: number
+          user_sibling_index: number
           user_timestamp: string
         }[]
       }
@@ -2632,6 +2838,17 @@ export type Database = {
         }
         Returns: Json
       }
+      regenerate_reply: {
+        Args: {
+          p_ai_response: string
+          p_completion_tokens?: number
+          p_model?: string
+          p_prompt_tokens?: number
+          p_user_id?: string
+          p_user_message_id: string
+        }
+        Returns: string
+      }
       search_chat_history: {
         Args: {
           p_limit?: number
@@ -2685,16 +2902,20 @@ export type Database = {
       }
       store_chat_pair: {
         Args: {
-          p_ai_response: string
+          p_ai_response?: string
           p_completion_tokens?: number
           p_model?: string
           p_mood?: string
           p_prompt_tokens?: number
           p_sentiment?: number
           p_session_id?: string
-          p_user_id: string
-          p_user_message: string
+          p_user_id?: string
+          p_user_message?: string
         }
+        Returns: string
+      }
+      switch_branch: {
+        Args: { p_message_id: string; p_user_id?: string }
         Returns: string
       }
     }
