@@ -77,7 +77,9 @@ select convo.install_keep_server_columns('public.chat_sessions',
 analyze public.chat_messages;
 
 -- the current leaf --------------------------------------------------------------------------------
--- Security invoker: a user reads only their own messages anyway, the service role all of them.
+-- SECURITY DEFINER, so that its lookups are plain index scans (under RLS, with statistics not yet
+-- gathered, the planner combined the owner's whole index into each of them: 280 ms for a session
+-- of 1,000 messages); a signed-in user gets an answer only for a session of their own.
 -- STABLE: it reads with its caller's snapshot, so a branch walk reads the same rows as the leaf
 -- it starts from (called by the linking trigger, whose statements each take a new snapshot, it
 -- sees the messages a multi-row insert wrote before: the rows become one chain).
@@ -85,28 +87,56 @@ create function convo.chat_session_tip(p_session_id uuid)
 returns uuid
 language plpgsql
 stable
-security invoker
+security definer
 set search_path = ''
 as $$
 declare
+  v_id uuid;
+  v_at timestamptz;
   v_tip uuid;
+  v_tip_at timestamptz;
+  v_selected uuid;
 begin
-  -- the newest leaf (a message nothing follows): the newest message, unless an older one was
-  -- written into the session later (a backfill: it hangs below the leaf it followed)
-  select coalesce(
-           (select s.selected_leaf_id
-            from public.chat_sessions s
-            join public.chat_messages m on m.id = s.selected_leaf_id and m.session_id = s.id
-            where s.id = p_session_id and s.selected_at >= n."timestamp"),
-           n.id)
-    into v_tip
-  from (select m.id, m."timestamp" from public.chat_messages m
-        where m.session_id = p_session_id
-          and not exists (select from public.chat_messages c where c.reply_to = m.id)
-          and not exists (select from public.chat_messages c where c.previous_id = m.id)
-        order by m."timestamp" desc, m.id desc
-        limit 1) n;
-  return v_tip;
+  -- a signed-in user asks only about their own sessions (this reads without RLS)
+  if current_setting('role') in ('anon', 'authenticated')
+     and not exists (select from public.chat_sessions s
+                     where s.id = p_session_id and s.user_id = auth.uid()) then
+    return null;
+  end if;
+  -- the newest leaf (a message nothing follows): the newest message (one index probe, however
+  -- long the session; `limit 1`, so that the plan is that probe even before the table's statistics
+  -- are gathered) ...
+  select m.id, m."timestamp" into v_tip, v_tip_at
+  from public.chat_messages m
+  where m.session_id = p_session_id
+  order by m."timestamp" desc, m.id desc
+  limit 1;
+  if v_tip is null then
+    return null;
+  end if;
+  -- ... unless an older message was written into the session later (a backfill: it hangs below
+  -- the leaf it followed): then the newest that nothing follows
+  if exists (select from public.chat_messages c where c.reply_to = v_tip)
+     or exists (select from public.chat_messages c where c.previous_id = v_tip) then
+    v_tip := null;
+    for v_id, v_at in
+      select m.id, m."timestamp" from public.chat_messages m
+      where m.session_id = p_session_id
+      order by m."timestamp" desc, m.id desc
+    loop
+      if not exists (select from public.chat_messages c where c.reply_to = v_id)
+         and not exists (select from public.chat_messages c where c.previous_id = v_id) then
+        v_tip := v_id;
+        v_tip_at := v_at;
+        exit;
+      end if;
+    end loop;
+  end if;
+  select s.selected_leaf_id into v_selected
+  from public.chat_sessions s
+  join public.chat_messages m on m.id = s.selected_leaf_id and m.session_id = s.id
+  where s.id = p_session_id and s.selected_at >= v_tip_at;
+  return coalesce(v_selected, v_tip);
 end
 $$;
 comment on function convo.chat_session_tip(uuid) is
@@ -115,26 +145,37 @@ revoke execute on function convo.chat_session_tip(uuid) from public;
 grant execute on function convo.chat_session_tip(uuid) to authenticated, service_role;
 
 -- A message's position among its siblings (the messages with the same parent; the roots of its
--- session for a first message), oldest first: "< 2 / 3 >". Outside sessions: 1 of 1.
+-- session for a first message), oldest first: "< 2 / 3 >". Outside sessions: 1 of 1. Called for
+-- messages their caller has read (get_chat_history, get_chat_context); SECURITY DEFINER for plain
+-- index scans, as convo.chat_session_tip: it returns two counts, nothing of any message.
 create function convo.chat_message_siblings(p_parent_id uuid, p_session_id uuid, p_at timestamptz, p_id uuid,
                                             out sibling_index integer, out sibling_count integer)
-language sql
+language plpgsql
 stable
-security invoker
+security definer
 set search_path = ''
 as $$
-  -- one indexed branch per kind of parent (the others are switched off by their constant filter)
-  select greatest(count(*) filter (where (s.at, s.id) <= (p_at, p_id)), 1)::integer,
-         greatest(count(*), 1)::integer
-  from (select c."timestamp", c.id from public.chat_messages c
-        where p_parent_id is not null and c.reply_to = p_parent_id
-        union all
-        select c."timestamp", c.id from public.chat_messages c
-        where p_parent_id is not null and c.previous_id = p_parent_id
-        union all
-        select c."timestamp", c.id from public.chat_messages c
-        where p_parent_id is null and p_session_id is not null and c.session_id = p_session_id
-          and c.reply_to is null and c.previous_id is null) s(at, id)
+begin
+  if p_session_id is null then
+    sibling_index := 1;
+    sibling_count := 1;
+    return;
+  end if;
+  if p_parent_id is null then
+    select count(*) filter (where (c."timestamp", c.id) <= (p_at, p_id)), count(*)
+      into sibling_index, sibling_count
+    from public.chat_messages c
+    where c.session_id = p_session_id and c.reply_to is null and c.previous_id is null;
+  else
+    select count(*) filter (where (s.at, s.id) <= (p_at, p_id)), count(*)
+      into sibling_index, sibling_count
+    from (select c."timestamp", c.id from public.chat_messages c where c.reply_to = p_parent_id
+          union all
+          select c."timestamp", c.id from public.chat_messages c where c.previous_id = p_parent_id) s(at, id);
+  end if;
+  sibling_index := greatest(sibling_index, 1);
+  sibling_count := greatest(sibling_count, 1);
+end
 $$;
 comment on function convo.chat_message_siblings(uuid, uuid, timestamptz, uuid) is
   'sibling_index (1-based, oldest first) and sibling_count of a chat message, from its parent_id, session_id, "timestamp" and id.';
@@ -146,12 +187,14 @@ grant execute on function convo.chat_message_siblings(uuid, uuid, timestamptz, u
 -- convo.claim_chat_session, so the session is the caller's.)
 create function convo.lock_chat_session(p_session_id uuid)
 returns void
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = ''
 as $$
-  select from public.chat_sessions s where s.id = p_session_id for no key update
+begin
+  perform from public.chat_sessions s where s.id = p_session_id for no key update;
+end
 $$;
 comment on function convo.lock_chat_session(uuid) is
   'Row-locks chat session p_session_id (FOR NO KEY UPDATE) until the end of the transaction: writes that extend its branch one after another.';
@@ -176,8 +219,9 @@ begin
   perform convo.claim_chat_session(new.session_id, new.user_id);
   if new.reply_to is null then
     if new.previous_id is null then
-      -- two writers of one session follow one leaf after the other, not both the same one
-      perform convo.lock_chat_session(new.session_id);
+      -- two writers of one session follow one leaf after the other, not both the same one (the
+      -- session row lock, as convo.lock_chat_session takes it; here, so the plan is this trigger's)
+      perform from public.chat_sessions s where s.id = new.session_id for no key update;
       new.previous_id := convo.chat_session_tip(new.session_id);
     elsif new.previous_id = new.id then
       new.previous_id := null;

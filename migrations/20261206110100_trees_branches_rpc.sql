@@ -15,13 +15,15 @@ comment on column public.chat_messages.model is
 -- own reply.
 create function convo.set_reply_model(p_user_id uuid, p_reply_id uuid, p_model text)
 returns void
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = ''
 as $$
+begin
   update public.chat_messages m set model = p_model
-  where m.id = p_reply_id and m.user_id = p_user_id and m.sender_type = 'ai'
+  where m.id = p_reply_id and m.user_id = p_user_id and m.sender_type = 'ai';
+end
 $$;
 comment on function convo.set_reply_model(uuid, uuid, text) is
   'Sets chat_messages.model of the AI reply p_reply_id of user p_user_id.';
@@ -61,8 +63,23 @@ immutable
 set search_path = ''
 as $$
 begin
-  perform convo.check_chat_text('p_user_message', p_user_message, 5000);
-  perform convo.check_chat_text('p_ai_response', p_ai_response, 20000);
+  -- (convo.check_chat_text's checks, written out: this runs on every store_chat_pair)
+  if p_user_message is null or p_user_message !~ '\S' then
+    raise exception 'p_user_message must not be blank' using errcode = '22023';
+  end if;
+  if pg_catalog.char_length(p_user_message) > 5000 then
+    raise exception 'p_user_message is too long'
+      using errcode = '22023', hint = 'at most 5000 characters',
+            detail = pg_catalog.format('%s characters', pg_catalog.char_length(p_user_message));
+  end if;
+  if p_ai_response is null or p_ai_response !~ '\S' then
+    raise exception 'p_ai_response must not be blank' using errcode = '22023';
+  end if;
+  if pg_catalog.char_length(p_ai_response) > 20000 then
+    raise exception 'p_ai_response is too long'
+      using errcode = '22023', hint = 'at most 20000 characters',
+            detail = pg_catalog.format('%s characters', pg_catalog.char_length(p_ai_response));
+  end if;
   if p_mood is not null then
     perform convo.check_chat_text('p_mood', p_mood, 64);
   end if;
@@ -271,13 +288,15 @@ grant execute on function public.edit_user_message(uuid, text, text, text, numer
 -- (not writable through the API); only the acting user's own session is touched.
 create function convo.select_chat_leaf(p_user_id uuid, p_session_id uuid, p_leaf_id uuid)
 returns void
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = ''
 as $$
+begin
   update public.chat_sessions s set selected_leaf_id = p_leaf_id, selected_at = clock_timestamp()
-  where s.id = p_session_id and s.user_id = p_user_id
+  where s.id = p_session_id and s.user_id = p_user_id;
+end
 $$;
 comment on function convo.select_chat_leaf(uuid, uuid, uuid) is
   'Makes p_leaf_id the current leaf of chat session p_session_id of user p_user_id (switch_branch).';

@@ -437,8 +437,9 @@ begin
   perform convo.claim_chat_session(new.session_id, new.user_id);
   if new.reply_to is null then
     if new.previous_id is null then
-      -- two writers of one session follow one leaf after the other, not both the same one
-      perform convo.lock_chat_session(new.session_id);
+      -- two writers of one session follow one leaf after the other, not both the same one (the
+      -- session row lock, as convo.lock_chat_session takes it; here, so the plan is this trigger's)
+      perform from public.chat_sessions s where s.id = new.session_id for no key update;
       new.previous_id := convo.chat_session_tip(new.session_id);
     elsif new.previous_id = new.id then
       new.previous_id := null;

@@ -1,6 +1,6 @@
 -- chat_pairs_chain without its lock: the BEFORE INSERT trigger that links a new message into its
--- session's tree (convo.chat_messages_claim_session) no longer locks the chat session
--- (convo.lock_chat_session) before it reads the current leaf. The second call's question then
+-- session's tree (convo.chat_messages_claim_session) no longer locks the chat session row
+-- before it reads the current leaf. The second call's question then
 -- reads the leaf while the first pair is uncommitted (none: the session was empty), and the two
 -- pairs fork: two first messages, siblings "1 of 2" and "2 of 2", and the history shows only the
 -- newer turn. The second call still waits, but only at its update of last_message_at, after its
@@ -8,5 +8,5 @@
 -- function: convo.chat_messages_claim_session()
 -- shows: second question|               |2 of 2
 select pg_temp.take_out('convo.chat_messages_claim_session()',
-                        E'      perform convo.lock_chat_session(new.session_id);\n',
+                        E'      perform from public.chat_sessions s where s.id = new.session_id for no key update;\n',
                         '');
