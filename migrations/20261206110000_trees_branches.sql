@@ -201,6 +201,51 @@ comment on function convo.lock_chat_session(uuid) is
 revoke execute on function convo.lock_chat_session(uuid) from public;
 grant execute on function convo.lock_chat_session(uuid) to authenticated, service_role;
 
+-- A session is locked by whoever writes into it: claim_chat_session's lookup of its owner (which
+-- every message written into a session goes through) takes the row lock too.
+create or replace function convo.claim_chat_session(p_session_id uuid, p_user_id uuid)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_owner uuid;
+begin
+  -- Called directly (not through the trigger or store_chat_pair), a signed-in user may only
+  -- claim for themselves and anon not at all; the service role names any user.
+  if current_setting('role') = 'anon'
+     or (current_setting('role') = 'authenticated' and auth.uid() is distinct from p_user_id) then
+    raise exception 'a chat session can only be used by its own user'
+      using errcode = '42501';
+  end if;
+  if p_session_id is null or p_user_id is null then
+    return;
+  end if;
+
+  -- the common case, a session that exists: one index lookup, which also locks the session row
+  -- to the end of the transaction, so that two writers of one session link their messages into
+  -- its tree one after the other (chat_messages_claim_session reads the current leaf next)
+  select s.user_id into v_owner from public.chat_sessions s where s.id = p_session_id
+  for no key update;
+  if not found then
+    insert into public.chat_sessions (id, user_id) values (p_session_id, p_user_id)
+    on conflict (id) do nothing;
+    if found then
+      return;
+    end if;
+    -- another transaction created it first: whose is it?
+    select s.user_id into v_owner from public.chat_sessions s where s.id = p_session_id;
+  end if;
+  if v_owner is distinct from p_user_id then
+    raise exception 'this chat session cannot be used by this user'
+      using errcode = '42501',
+            hint = 'Use a session id of your own, or a new one (a random UUID) to start a new session.';
+  end if;
+end
+$$;
+
 -- Every message written into a session is linked into its tree, whichever way it was written:
 -- one that is not a reply and names no previous_id follows the session's current leaf; one that
 -- names a previous_id must name a message of the same session and user (23503 otherwise, the
@@ -219,9 +264,8 @@ begin
   perform convo.claim_chat_session(new.session_id, new.user_id);
   if new.reply_to is null then
     if new.previous_id is null then
-      -- two writers of one session follow one leaf after the other, not both the same one (the
-      -- session row lock, as convo.lock_chat_session takes it; here, so the plan is this trigger's)
-      perform from public.chat_sessions s where s.id = new.session_id for no key update;
+      -- (claim_chat_session has locked the session row: two writers follow one leaf after the
+      -- other, not both the same one)
       new.previous_id := convo.chat_session_tip(new.session_id);
     elsif new.previous_id = new.id then
       new.previous_id := null;

@@ -172,12 +172,16 @@ declare
   v_user uuid := convo.acting_user(p_user_id);
   v_reply uuid;
 begin
-  perform convo.check_chat_pair(p_user_message, p_ai_response, p_mood, p_sentiment);
   if convo.check_usage(p_model, p_prompt_tokens, p_completion_tokens) then
     perform convo.add_token_usage('user', v_user, p_prompt_tokens, p_completion_tokens, 1,
       (select l.daily_token_limit from public.user_token_limits l where l.user_id = v_user));
   end if;
-  if p_session_id is not null then
+  -- A session that is not yet the user's (a new one, or someone else's): the content is checked
+  -- first, so that bad content gets the same answer either way (no existence oracle), then the
+  -- session is claimed. A session of theirs is locked and linked by the insert's trigger.
+  if p_session_id is not null
+     and not exists (select from public.chat_sessions s where s.id = p_session_id and s.user_id = v_user) then
+    perform convo.check_chat_pair(p_user_message, p_ai_response, p_mood, p_sentiment);
     perform convo.claim_chat_session(p_session_id, v_user);
   end if;
   v_reply := convo.store_chat_pair(v_user, p_user_message, p_ai_response, p_session_id,

@@ -398,8 +398,11 @@ begin
     return;
   end if;
 
-  -- the common case, a session that exists: one index lookup
-  select s.user_id into v_owner from public.chat_sessions s where s.id = p_session_id;
+  -- the common case, a session that exists: one index lookup, which also locks the session row
+  -- to the end of the transaction, so that two writers of one session link their messages into
+  -- its tree one after the other (chat_messages_claim_session reads the current leaf next)
+  select s.user_id into v_owner from public.chat_sessions s where s.id = p_session_id
+  for no key update;
   if not found then
     insert into public.chat_sessions (id, user_id) values (p_session_id, p_user_id)
     on conflict (id) do nothing;
@@ -437,9 +440,8 @@ begin
   perform convo.claim_chat_session(new.session_id, new.user_id);
   if new.reply_to is null then
     if new.previous_id is null then
-      -- two writers of one session follow one leaf after the other, not both the same one (the
-      -- session row lock, as convo.lock_chat_session takes it; here, so the plan is this trigger's)
-      perform from public.chat_sessions s where s.id = new.session_id for no key update;
+      -- (claim_chat_session has locked the session row: two writers follow one leaf after the
+      -- other, not both the same one)
       new.previous_id := convo.chat_session_tip(new.session_id);
     elsif new.previous_id = new.id then
       new.previous_id := null;
@@ -758,12 +760,16 @@ declare
   v_user uuid := convo.acting_user(p_user_id);
   v_reply uuid;
 begin
-  perform convo.check_chat_pair(p_user_message, p_ai_response, p_mood, p_sentiment);
   if convo.check_usage(p_model, p_prompt_tokens, p_completion_tokens) then
     perform convo.add_token_usage('user', v_user, p_prompt_tokens, p_completion_tokens, 1,
       (select l.daily_token_limit from public.user_token_limits l where l.user_id = v_user));
   end if;
-  if p_session_id is not null then
+  -- A session that is not yet the user's (a new one, or someone else's): the content is checked
+  -- first, so that bad content gets the same answer either way (no existence oracle), then the
+  -- session is claimed. A session of theirs is locked and linked by the insert's trigger.
+  if p_session_id is not null
+     and not exists (select from public.chat_sessions s where s.id = p_session_id and s.user_id = v_user) then
+    perform convo.check_chat_pair(p_user_message, p_ai_response, p_mood, p_sentiment);
     perform convo.claim_chat_session(p_session_id, v_user);
   end if;
   v_reply := convo.store_chat_pair(v_user, p_user_message, p_ai_response, p_session_id,
