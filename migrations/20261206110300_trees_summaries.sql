@@ -190,8 +190,25 @@ begin
     into v_messages, v_message_tokens
   from public.chat_messages a
   join public.chat_messages u on u.id = a.reply_to
-  cross join lateral convo.chat_message_siblings(u.previous_id, u.session_id, u."timestamp", u.id) us
-  cross join lateral convo.chat_message_siblings(u.id, u.session_id, a."timestamp", a.id) s
+  cross join lateral (
+    -- its position among its siblings, oldest first: the messages that follow the same message
+    -- (or, for a first message, the session's other first messages)
+    select greatest(count(*) filter (where (x.at, x.id) <= (u."timestamp", u.id)), 1)::integer as sibling_index,
+           greatest(count(*), 1)::integer as sibling_count
+    from (select c."timestamp", c.id from public.chat_messages c where c.previous_id = u.previous_id
+          union all
+          select c."timestamp", c.id from public.chat_messages c
+          where u.previous_id is null and c.session_id = u.session_id
+            and c.reply_to is null and c.previous_id is null) x(at, id)
+  ) us
+  cross join lateral (
+    -- the reply's position among the replies to its message (its regenerations)
+    select greatest(count(*) filter (where (x.at, x.id) <= (a."timestamp", a.id)), 1)::integer as sibling_index,
+           greatest(count(*), 1)::integer as sibling_count
+    from (select c."timestamp", c.id from public.chat_messages c where c.reply_to = u.id
+          union all
+          select c."timestamp", c.id from public.chat_messages c where c.previous_id = u.id) x(at, id)
+  ) s
   cross join lateral (values
     (u."timestamp", u.id, 0, u.token_count,
      jsonb_build_object('id', u.id, 'role', 'user', 'sender_type', 'user', 'content', u.message_text,

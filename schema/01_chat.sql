@@ -844,8 +844,25 @@ begin
         where r.reply_to = u.id and r.user_id = u.user_id
         order by r."timestamp" desc, r.id desc limit 1
       ) a on true
-      cross join lateral convo.chat_message_siblings(u.previous_id, u.session_id, u."timestamp", u.id) us
-      left join lateral convo.chat_message_siblings(u.id, u.session_id, a."timestamp", a.id) s on a.id is not null
+      cross join lateral (
+        -- its position among its siblings, oldest first: the messages that follow the same message
+        -- (or, for a first message, the session's other first messages)
+        select greatest(count(*) filter (where (x.at, x.id) <= (u."timestamp", u.id)), 1)::integer as sibling_index,
+               greatest(count(*), 1)::integer as sibling_count
+        from (select c."timestamp", c.id from public.chat_messages c where c.previous_id = u.previous_id
+              union all
+              select c."timestamp", c.id from public.chat_messages c
+              where u.previous_id is null and c.session_id = u.session_id
+                and c.reply_to is null and c.previous_id is null) x(at, id)
+      ) us
+      left join lateral (
+        -- the reply's position among the replies to its message (its regenerations)
+        select greatest(count(*) filter (where (x.at, x.id) <= (a."timestamp", a.id)), 1)::integer as sibling_index,
+               greatest(count(*), 1)::integer as sibling_count
+        from (select c."timestamp", c.id from public.chat_messages c where c.reply_to = u.id
+              union all
+              select c."timestamp", c.id from public.chat_messages c where c.previous_id = u.id) x(at, id)
+      ) s on a.id is not null
       where u.user_id = v_user
         and u.sender_type = 'user'
       order by u."timestamp" desc, u.id desc
@@ -876,8 +893,25 @@ begin
     from branch b
     join public.chat_messages u on u.id = b.id and u.sender_type = 'user'
     left join public.chat_messages a on a.id = b.below and a.reply_to = u.id
-    cross join lateral convo.chat_message_siblings(u.previous_id, u.session_id, u."timestamp", u.id) us
-    left join lateral convo.chat_message_siblings(u.id, u.session_id, a."timestamp", a.id) s on a.id is not null
+    cross join lateral (
+      -- its position among its siblings, oldest first: the messages that follow the same message
+      -- (or, for a first message, the session's other first messages)
+      select greatest(count(*) filter (where (x.at, x.id) <= (u."timestamp", u.id)), 1)::integer as sibling_index,
+             greatest(count(*), 1)::integer as sibling_count
+      from (select c."timestamp", c.id from public.chat_messages c where c.previous_id = u.previous_id
+            union all
+            select c."timestamp", c.id from public.chat_messages c
+            where u.previous_id is null and c.session_id = u.session_id
+              and c.reply_to is null and c.previous_id is null) x(at, id)
+    ) us
+    left join lateral (
+      -- the reply's position among the replies to its message (its regenerations)
+      select greatest(count(*) filter (where (x.at, x.id) <= (a."timestamp", a.id)), 1)::integer as sibling_index,
+             greatest(count(*), 1)::integer as sibling_count
+      from (select c."timestamp", c.id from public.chat_messages c where c.reply_to = u.id
+            union all
+            select c."timestamp", c.id from public.chat_messages c where c.previous_id = u.id) x(at, id)
+    ) s on a.id is not null
     order by b.users
     limit p_limit offset p_offset;
 end
