@@ -13,7 +13,12 @@ select p.oid, p.oid::regprocedure::text as rpc,
 from pg_catalog.pg_proc p
 where p.pronamespace = 'public'::regnamespace and 'p_user_id' = any (p.proargnames);
 
-select ok((select count(*) from per_user_rpc) >= 20, format('%s per-user RPCs found', (select count(*) from per_user_rpc)));
+-- (not vacuous: 18 of them without pgvector, 22 with its four search RPCs)
+select ok((select count(*) from per_user_rpc) >= 18
+          and (select count(*) from per_user_rpc
+               where rpc like any (array['store_chat_pair(%', 'regenerate_reply(%', 'get_chat_context(%', 'export_my_data(%'])) = 4,
+  format('%s per-user RPCs found, store_chat_pair, regenerate_reply, get_chat_context and export_my_data among them',
+         (select count(*) from per_user_rpc)));
 -- defaults cover the last pronargdefaults arguments: p_user_id must be among them
 select is_empty($$ select rpc from per_user_rpc where position <= pronargs - pronargdefaults $$,
   'every per-user RPC lets a signed-in user omit p_user_id (it has a default)');
