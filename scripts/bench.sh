@@ -8,14 +8,17 @@
 # runs as ROUNDS interleaved rounds, A B A B A B …, each variant for the same SECONDS, and reports
 # the median of the per-round ratios with their min–max. A summary table ends the run.
 # Environment: BENCH_ROUNDS (default 3), BENCH_CLIENTS (default 4), BENCH_DB_PORT / BENCH_API_PORT /
-# BENCH_REST_PORT (default 24522 / 24521 / 24525), CARGO_TARGET_DIR (for the HTTP client).
+# BENCH_REST_PORT (default 24522 / 24521 / 24525), CARGO_TARGET_DIR (for the HTTP client),
+# BENCH_ONLY=trees (only the conversation-trees section: ~6 minutes with BENCH_ROUNDS=7),
+# BENCH_KEEP_TREES=1 (keep that section's two databases), BENCH_STACK_DIR (default
+# .local/bench-stack; with other ports, a second bench stack beside a running one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${1:-${BENCH_SECONDS:-5}}
 ROUNDS=${BENCH_ROUNDS:-3}
 CLIENTS=${BENCH_CLIENTS:-4}
-export STACK_DIR="$ROOT/.local/bench-stack" DB_PORT=${BENCH_DB_PORT:-24522}
+export STACK_DIR="${BENCH_STACK_DIR:-$ROOT/.local/bench-stack}" DB_PORT=${BENCH_DB_PORT:-24522}
 export API_PORT=${BENCH_API_PORT:-24521} REST_PORT=${BENCH_REST_PORT:-24525}
 PGBIN=$(/usr/bin/pg_config --bindir)
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -31,8 +34,9 @@ psql_bench() { psql_on postgres "$@"; }
 # shellcheck source=tests/tokens/tiktoken_env.sh
 source tests/tokens/tiktoken_env.sh
 ensure_tiktoken || { echo "[bench] the count_tokens workload needs the reference tokenizer (see above)" >&2; exit 1; }
+case ${BENCH_ONLY:-} in ''|trees) ;; *) echo "[bench] BENCH_ONLY: only 'trees' can run alone" >&2; exit 2;; esac
 # The HTTP client, built before the clock starts (its own crate, no pgrx).
-cargo build -q --release -p pg_convo_integration --bin http_bench
+[ -n "${BENCH_ONLY:-}" ] || cargo build -q --release -p pg_convo_integration --bin http_bench
 HTTP_BENCH="${CARGO_TARGET_DIR:-$ROOT/target}/release/http_bench"
 
 trap 'scripts/stack.sh down >/dev/null 2>&1 || true' EXIT
@@ -119,6 +123,106 @@ compare() {
 
 printf '[bench] %s rounds × %s s per variant, %s clients unless stated; raw output in %s\n' \
   "$ROUNDS" "$DURATION" "$CLIENTS" "${OUT#"$ROOT"/}"
+summary() {
+  say "summary: $ROUNDS interleaved rounds × $DURATION s per variant; ratio = A/B per round, median (min–max) ($(( ($(date +%s) - STARTED) / 60 )) min)"
+  printf '%-46s %-18s %-18s %7s  %-13s %-7s %s\n' "comparison" "A (median)" "B (median)" "ratio" "min-max" "target" "verdict"
+  printf '%s\n' "${SUMMARY[@]}"
+}
+
+# --- conversation trees (domain 11) --------------------------------------------------------------
+# A function, so that BENCH_ONLY=trees runs it alone (below); a full run calls it after the token
+# workloads. Two databases on this server: bench_trees_before, migrated only up to
+# TREES_BEFORE_VERSION (scripts/migrate.sh with a MIGRATIONS_DIR of those files), and bench_trees,
+# migrated fully; the same data in both (bench/trees_*.sql).
+TREES_BEFORE_VERSION=20261206100200   # the last migration before the conversation trees
+trees_bench() {
+  local corpus="$OUT/token-corpus" before_dir="$OUT/trees-migrations-before" f k line
+  say "conversation trees: databases before (up to $TREES_BEFORE_VERSION) and after the tree migrations, two sessions of 100k messages each"
+  [ -s "$corpus/corpus.copy" ] \
+    || "$TIKTOKEN_PY" tests/tokens/corpus.py --messages 12000 --seed 20261123 --out "$corpus" >/dev/null
+  rm -rf "$before_dir"; mkdir -p "$before_dir"
+  for f in migrations/*.sql; do
+    [ "$(basename "$f" | cut -c1-14)" -gt "$TREES_BEFORE_VERSION" ] || ln -s "$ROOT/$f" "$before_dir/"
+  done
+  trees_db() { # NAME MIGRATIONS_DIR: a database as make_db prepares one, with the chat samples
+    psql_bench -c "drop database if exists $1" -c "create database $1"
+    psql_on "$1" -f sql/supabase_bootstrap.sql >/dev/null
+    MIGRATIONS_DIR=$2 DATABASE_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/$1" scripts/migrate.sh --quiet
+    psql_on "$1" -f bench/baselines.sql >/dev/null
+    psql_on "$1" -f bench/tokens_corpus.sql -c "truncate bench.token_corpus"
+    psql_on "$1" -c "\\copy bench.token_corpus from '$corpus/corpus.copy'"
+    psql_on "$1" -f bench/chat_samples.sql -f bench/trees_sessions.sql
+  }
+  trees_db bench_trees_before "$before_dir"
+  trees_db bench_trees "$ROOT/migrations"
+  psql_on bench_trees_before -At -c "select 'before: migrated up to ' || max(version) from supabase_migrations.schema_migrations"
+  psql_on bench_trees -At -c "select 'after:  migrated up to ' || max(version) from supabase_migrations.schema_migrations"
+  psql_on bench_trees_before -f bench/trees_context_before.sql
+  psql_on bench_trees -f bench/trees_context.sql   # fails unless its tree is the one the RPCs write
+  psql_bench -c checkpoint >/dev/null
+
+  # Each window as its owner: both full (the turn before the oldest in the window would not fit),
+  # the branch walk's copy = get_chat_context's window, and on the linear session = the Rust walk.
+  for k in 1 2; do
+    line=$(psql_on bench_trees -At <<SQL
+begin;
+select set_config('role', 'authenticated', true), set_config('request.jwt.claims', format('{"role":"authenticated","sub":"%s"}', bench.user_id(300000 + $k)), true) \\g /dev/null
+select bench.trees_window_report(4000, bench.trees_context_session($k), $k = 2);
+rollback;
+SQL
+    )
+    printf '  %s session: %s\n' "$([ "$k" = 1 ] && echo branched || echo "linear  ")" "$line"
+    ! grep -q NO <<<"$line" || { echo "[bench] FAILED: not a full window, or the walks disagree" >&2; exit 1; }
+  done
+  line=$(psql_on bench_trees_before -At <<'SQL'
+begin;
+select set_config('role', 'authenticated', true), set_config('request.jwt.claims', format('{"role":"authenticated","sub":"%s"}', bench.user_id(300002)), true) \g /dev/null
+select format('%s messages, %s tokens', jsonb_array_length(c -> 'messages'), c ->> 'total_tokens')
+from public.get_chat_context(4000, bench.trees_context_session(2)) c;
+rollback;
+SQL
+  )
+  echo "  linear session before the trees: $line"
+
+  TREES_U1=$(psql_on bench_trees -At -c "select bench.user_id(300001)"); TREES_S1=$(psql_on bench_trees -At -c "select bench.trees_context_session(1)")
+  TREES_U2=$(psql_on bench_trees -At -c "select bench.user_id(300002)"); TREES_S2=$(psql_on bench_trees -At -c "select bench.trees_context_session(2)")
+  trees_latency() { # NAME DB SCRIPT UID SID: mean latency (ms), 1 client, prepared
+    pgb "$1" "$2" -M prepared -c 1 -T "$DURATION" -D uid="$4" -D sid="$5" -f "$3"
+    grep -Eo 'latency average = [0-9.]+' "$OUT/$1.log" | cut -d' ' -f4
+  }
+  trees_branched()  { trees_latency "trees_context_branched-$1" bench_trees bench/trees_context.pgbench "$TREES_U1" "$TREES_S1"; }
+  trees_linear()    { trees_latency "trees_context_linear-$1" bench_trees bench/trees_context.pgbench "$TREES_U2" "$TREES_S2"; }
+  trees_linear_0()  { trees_latency "trees_context_linear_before-$1" bench_trees_before bench/trees_context.pgbench "$TREES_U2" "$TREES_S2"; }
+  trees_walk_sql()  { trees_latency "trees_walk_sql-$1" bench_trees bench/trees_walk_sql.pgbench "$TREES_U2" "$TREES_S2"; }
+  trees_walk_rust() { trees_latency "trees_walk_rust-$1" bench_trees bench/trees_walk_rust.pgbench "$TREES_U2" "$TREES_S2"; }
+  variant trees_branched  ms "window: branched session"
+  variant trees_linear    ms "window: linear session"
+  variant trees_linear_0  ms "window: linear session, before the trees"
+  variant trees_walk_sql  ms "linear: SQL branch walk (ids only)"
+  variant trees_walk_rust ms "linear: Rust fit_chat_turns (ids only)"
+  say "get_chat_context(4000, session) as the session's owner, 1 client: branched vs linear; the walks alone"
+  rounds trees_branched trees_linear trees_linear_0 trees_walk_sql trees_walk_rust
+  compare "trees: window, branched / linear (latency)" trees_branched trees_linear "<= 1.2"
+  compare "trees: window, linear, after / before trees" trees_linear trees_linear_0
+  compare "trees: walk, SQL branch / Rust index (latency)" trees_walk_sql trees_walk_rust
+
+  # store_chat_pair as bench/chat_rust.pgbench calls it (no session), and into the user's session
+  say "store_chat_pair before / after the trees: $CLIENTS clients, 200 users, as chat_rust; and with p_session_id"
+  pair_before()         { tps "trees_pair_before-$1" bench/chat_rust.pgbench "$CLIENTS" bench_trees_before; }
+  pair_after()          { tps "trees_pair_after-$1" bench/chat_rust.pgbench "$CLIENTS" bench_trees; }
+  pair_session_before() { tps "trees_pair_session_before-$1" bench/trees_store_pair_session.pgbench "$CLIENTS" bench_trees_before; }
+  pair_session_after()  { tps "trees_pair_session_after-$1" bench/trees_store_pair_session.pgbench "$CLIENTS" bench_trees; }
+  variant pair_before         pairs/s "before the trees, no session"
+  variant pair_after          pairs/s "after the trees, no session"
+  variant pair_session_before pairs/s "before the trees, in the user's session"
+  variant pair_session_after  pairs/s "after the trees, in the user's session"
+  rounds pair_before pair_after pair_session_before pair_session_after
+  compare "trees: store_chat_pair after / before" pair_after pair_before ">= 0.95"
+  compare "trees: store_chat_pair, session, after/before" pair_session_after pair_session_before ">= 0.95"
+  # BENCH_KEEP_TREES=1 keeps both databases (in $STACK_DIR until the next run: `stack.sh up` there)
+  [ -n "${BENCH_KEEP_TREES:-}" ] || psql_bench -c "drop database bench_trees_before" -c "drop database bench_trees"
+}
+if [ "${BENCH_ONLY:-}" = trees ]; then trees_bench; summary; exit 0; fi
 
 # --- companion chat: store_chat_pair (issue 3) ---------------------------------------------------
 say "store_chat_pair: $CLIENTS clients, 200 users, PostgREST-shaped transactions"
@@ -328,6 +432,9 @@ rounds size_3 size_4 size_5 size_6
 compare "tokens: window, 10^6-message user / 10^3 (latency)" size_6 size_3 "<= 2.0"
 compare "tokens: window, 10^5-message user / 10^3 (latency)" size_5 size_3
 
+# --- conversation trees (trees_bench, defined above) ---------------------------------------------
+trees_bench
+
 # --- the same comparisons end to end, through the real PostgREST --------------------------------
 say "through PostgREST (HTTP, keep-alive, the service key): the seeds' request patterns vs one RPC"
 variant http_chat_rpc   pairs/s "(a) rpc/store_chat_pair"
@@ -357,6 +464,4 @@ compare "HTTP sessions: rpc / seed's 3 requests" http_sess_rpc http_sess_seed ">
 compare "HTTP one caller: seed's latency / rpc's" http_1_seed http_1_rpc
 
 # --- summary -----------------------------------------------------------------------------------
-say "summary: $ROUNDS interleaved rounds × $DURATION s per variant; ratio = A/B per round, median (min–max) ($(( ($(date +%s) - STARTED) / 60 )) min)"
-printf '%-46s %-18s %-18s %7s  %-13s %-7s %s\n' "comparison" "A (median)" "B (median)" "ratio" "min-max" "target" "verdict"
-printf '%s\n' "${SUMMARY[@]}"
+summary
