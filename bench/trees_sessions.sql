@@ -1,8 +1,9 @@
--- store_chat_pair before/after the conversation-tree migrations (scripts/bench.sh, "trees"): one
--- chat session per bench user (bench.user_id(1..200), bench/baselines.sql), created up front, so
--- that bench/trees_store_pair_session.pgbench measures the steady state (a session that exists)
--- and not its creation. Loaded alike into the database migrated up to just before the trees and
--- into the fully migrated one; needs nothing the trees added.
+-- store_chat_pair before/after the conversation-tree migrations (scripts/bench.sh, "trees"): the
+-- chat session each bench user (bench.user_id(1..200), bench/baselines.sql) writes into,
+-- bench.trees_session(n), created up front, so that bench/trees_store_pair_session.pgbench
+-- measures the steady state (a session that exists) and not its creation. Loaded alike into the
+-- database migrated up to just before the trees and into the fully migrated one; needs nothing
+-- the trees added.
 create or replace function bench.trees_session(n int) returns uuid language sql immutable as $$
   select ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid
 $$;

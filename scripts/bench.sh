@@ -9,7 +9,7 @@
 # the median of the per-round ratios with their min–max. A summary table ends the run.
 # Environment: BENCH_ROUNDS (default 3), BENCH_CLIENTS (default 4), BENCH_DB_PORT / BENCH_API_PORT /
 # BENCH_REST_PORT (default 24522 / 24521 / 24525), CARGO_TARGET_DIR (for the HTTP client),
-# BENCH_ONLY=trees (only the conversation-trees section: ~6 minutes with BENCH_ROUNDS=7),
+# BENCH_ONLY=trees (only the conversation-trees section: ~7 minutes with BENCH_ROUNDS=7),
 # BENCH_KEEP_TREES=1 (keep that section's two databases), BENCH_STACK_DIR (default
 # .local/bench-stack; with other ports, a second bench stack beside a running one).
 set -euo pipefail
