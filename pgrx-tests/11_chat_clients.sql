@@ -3,7 +3,7 @@
 -- taking defaults, the acting-user rule of get_memories / get_chat_history / store_chat_pair,
 -- server-maintained columns, bounds, and error messages without caller text.
 begin;
-select plan(88);
+select plan(92);
 
 
 select tests.create_supabase_user('owner', 'olga@clients.test', metadata => jsonb_build_object('full_name', 'Olga Owner'));
@@ -261,7 +261,7 @@ select ok((select "timestamp" >= now() from public.chat_messages where id = 'b10
   'chat_messages: a user''s timestamp is the server clock, not what they sent');
 select is(tests.error_of($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to)
                               values (tests.get_supabase_uid('owner'), 'squat', 'ai', 'b1000000-0000-4000-8000-0000000000d2') $$, null, true),
-  '23503: reply_to must be one of your own user messages',
+  '23503: reply_to must be one of your own user messages, in the same chat session',
   'a user cannot reply to a message that is not their own user message (23503, as an unknown one)');
 select tests.authenticate_as_service_role();
 insert into public.chat_messages (id, user_id, message_text, sender_type, "timestamp")
@@ -271,8 +271,34 @@ select is((select "timestamp" from public.chat_messages where id = 'b1000000-000
 select tests.authenticate_as('owner');
 select is(tests.error_of($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to)
                               values (tests.get_supabase_uid('owner'), 'squat', 'ai', 'b1000000-0000-4000-8000-0000000000d2') $$, null, true),
-  '23503: reply_to must be one of your own user messages',
+  '23503: reply_to must be one of your own user messages, in the same chat session',
   '... the same answer for another user''s existing message (no existence oracle)');
+-- A reply must be in the session of the message it answers: that message's session was claimed
+-- when it was written, so the reply needs no claim of its own (chat_messages_claim_session skips
+-- a signed-in user's replies).
+insert into public.chat_messages (id, user_id, message_text, sender_type, session_id)
+values ('b1000000-0000-4000-8000-0000000000e2', tests.get_supabase_uid('owner'), 'in my session', 'user',
+        'a1000000-0000-4000-8000-0000000000e1');
+select is(tests.error_of($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to, session_id)
+                              values (tests.get_supabase_uid('owner'), 'elsewhere', 'ai', 'b1000000-0000-4000-8000-0000000000e2',
+                                      'a1000000-0000-4000-8000-0000000000e9') $$, null, true),
+  '23503: reply_to must be one of your own user messages, in the same chat session',
+  'a reply in another session than the message it answers: 23503 (and no session is created for it)');
+select is(tests.error_of($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to)
+                              values (tests.get_supabase_uid('owner'), 'outside', 'ai', 'b1000000-0000-4000-8000-0000000000e2') $$, null, true),
+  '23503: reply_to must be one of your own user messages, in the same chat session',
+  '... or outside any session: 23503');
+select lives_ok($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to, session_id)
+                   values (tests.get_supabase_uid('owner'), 'here', 'ai', 'b1000000-0000-4000-8000-0000000000e2',
+                           'a1000000-0000-4000-8000-0000000000e1') $$,
+  '... in its session it is stored');
+select tests.authenticate_as_service_role();
+select is(tests.error_of($$ insert into public.chat_messages (user_id, message_text, sender_type, reply_to, session_id)
+                              values (tests.get_supabase_uid('owner'), 'elsewhere', 'ai', 'b1000000-0000-4000-8000-0000000000e2',
+                                      'a1000000-0000-4000-8000-0000000000e3') $$, null, true),
+  '23503: reply_to must be a user message of the same user, in the same chat session',
+  'the service role''s reply in another session than the message it answers: 23503 too');
+select tests.authenticate_as('owner');
 select tests.reset_authentication();
 select is_empty($$ select from public.chat_messages where reply_to = 'b1000000-0000-4000-8000-0000000000d2' $$,
   'the other user''s message got no squatted reply');

@@ -316,7 +316,10 @@ comment on column public.chat_messages.message_tsv is
 create index idx_chat_messages_user_timestamp on public.chat_messages (user_id, "timestamp" desc);
 -- (with id: the newest message of a session in the history's exact order is its current leaf,
 -- convo.chat_session_tip in 11_conversation_trees.sql)
-create index idx_chat_messages_session on public.chat_messages (session_id, "timestamp", id);
+-- (partial: messages outside sessions need no entry; every lookup names a session, its foreign
+-- key's too)
+create index idx_chat_messages_session on public.chat_messages (session_id, "timestamp", id)
+  where session_id is not null;
 create index idx_chat_messages_mood on public.chat_messages (user_id, mood_detected)
   where mood_detected is not null;
 -- Serves case-insensitive substring search: message_text ilike '%x%' (PostgREST's ilike filter).
@@ -369,10 +372,10 @@ create policy "Users can delete their own chat messages" on public.chat_messages
 -- Sessions are created on first use -----------------------------------------------------------
 -- convo.claim_chat_session(session, user): the session exists afterwards and belongs to user, or
 -- the call fails with 42501. SECURITY DEFINER: it must see (and refuse) a session the caller
--- cannot see, and create one through RLS-free code. It is called by
---   * the BEFORE INSERT trigger on chat_messages (direct inserts: the seed's backend, or a user),
---   * public.store_chat_pair, before the Rust convo.store_chat_pair, which only writes into a
---     session that already exists and belongs to the user.
+-- cannot see, and create one through RLS-free code. It is called by the BEFORE INSERT trigger on
+-- chat_messages when the message's session is not (yet) its user's: every write goes through it
+-- (store_chat_pair's, regenerate_reply's, edit_user_message's, and direct inserts: the seed's
+-- backend, or a user).
 -- The refusal names neither the session nor its owner: whoever asks learns only that this id is
 -- not theirs to use (a random UUID that is taken), never whose it is or what is in it.
 -- `insert … on conflict (id) do nothing` creates it exactly once even when two first messages race
@@ -387,8 +390,8 @@ as $$
 declare
   v_owner uuid;
 begin
-  -- Called directly (not through the trigger or store_chat_pair), a signed-in user may only
-  -- claim for themselves and anon not at all; the service role names any user.
+  -- Called directly (not through the trigger), a signed-in user may only claim for themselves and
+  -- anon not at all; the service role names any user.
   if current_setting('role') = 'anon'
      or (current_setting('role') = 'authenticated' and auth.uid() is distinct from p_user_id) then
     raise exception 'a chat session can only be used by its own user'
@@ -398,9 +401,8 @@ begin
     return;
   end if;
 
-  -- the common case, a session that exists: one index lookup, which also locks the session row
-  -- to the end of the transaction, so that two writers of one session link their messages into
-  -- its tree one after the other (chat_messages_claim_session reads the current leaf next)
+  -- a session that exists: one index lookup, which also locks the session row to the end of the
+  -- transaction (writers of one session link their messages one after the other)
   select s.user_id into v_owner from public.chat_sessions s where s.id = p_session_id
   for no key update;
   if not found then
@@ -409,8 +411,9 @@ begin
     if found then
       return;
     end if;
-    -- another transaction created it first: whose is it?
-    select s.user_id into v_owner from public.chat_sessions s where s.id = p_session_id;
+    -- another transaction created it first (and has committed): whose is it?
+    select s.user_id into v_owner from public.chat_sessions s where s.id = p_session_id
+    for no key update;
   end if;
   if v_owner is distinct from p_user_id then
     raise exception 'this chat session cannot be used by this user'
@@ -430,27 +433,64 @@ grant execute on function convo.claim_chat_session(uuid, uuid) to authenticated,
 create function convo.chat_messages_claim_session()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
+declare
+  v_owner uuid;
+  v_selected_at timestamptz;
+  v_tip uuid;
+  v_tip_at timestamptz;
+  v_is_leaf boolean;
 begin
   if current_setting('role') = 'anon'
      or (current_setting('role') = 'authenticated' and new.user_id is distinct from auth.uid()) then
     return new;
   end if;
-  perform convo.claim_chat_session(new.session_id, new.user_id);
-  if new.reply_to is null then
-    if new.previous_id is null then
-      -- (claim_chat_session has locked the session row: two writers follow one leaf after the
-      -- other, not both the same one)
-      new.previous_id := convo.chat_session_tip(new.session_id);
-    elsif new.previous_id = new.id then
-      new.previous_id := null;
-    elsif not exists (select from public.chat_messages p
-                      where p.id = new.previous_id and p.session_id = new.session_id
-                        and p.user_id = new.user_id) then
-      raise exception 'previous_id must be a message of the same chat session'
+  -- a session of the user's (the common case): this lookup also locks the session row to the end
+  -- of the transaction, so that two writers of one session link their messages one after the other
+  select s.user_id, s.selected_at into v_owner, v_selected_at
+  from public.chat_sessions s where s.id = new.session_id
+  for no key update;
+  if v_owner is distinct from new.user_id then
+    -- a new session (created for the user), or another user's (42501)
+    perform convo.claim_chat_session(new.session_id, new.user_id);
+  end if;
+  if new.reply_to is not null then
+    -- (a signed-in user's replies do not get here: chat_messages_server_timestamp checks them the
+    -- same way) a reply answers a user message of its user in its session: so only user
+    -- messages have replies, which the leaf checks below and in chat_session_tip rely on
+    if not exists (select from public.chat_messages u
+                   where u.id = new.reply_to and u.user_id = new.user_id and u.sender_type = 'user'
+                     and u.session_id = new.session_id) then
+      raise exception 'reply_to must be a user message of the same user, in the same chat session'
         using errcode = '23503';
     end if;
+    return new;
+  end if;
+  if new.previous_id is null then
+    -- the current leaf is the newest message when nothing follows it and no branch was picked
+    -- after it was written; anything else is chat_session_tip's to work out
+    select m.id, m."timestamp",
+           (select true from public.chat_messages c where c.previous_id = m.id limit 1) is null
+           and (m.sender_type = 'ai'
+                or (select true from public.chat_messages c where c.reply_to = m.id limit 1) is null)
+      into v_tip, v_tip_at, v_is_leaf
+    from public.chat_messages m
+    where m.session_id = new.session_id
+    order by m."timestamp" desc, m.id desc
+    limit 1;
+    if not v_is_leaf or v_selected_at >= v_tip_at then
+      v_tip := convo.chat_session_tip(new.session_id);
+    end if;
+    new.previous_id := v_tip;
+  elsif new.previous_id = new.id then
+    new.previous_id := null;
+  elsif not exists (select from public.chat_messages p
+                    where p.id = new.previous_id and p.session_id = new.session_id
+                      and p.user_id = new.user_id) then
+    raise exception 'previous_id must be a message of the same chat session'
+      using errcode = '23503';
   end if;
   return new;
 end
@@ -459,9 +499,13 @@ comment on function convo.chat_messages_claim_session() is
   'BEFORE INSERT on public.chat_messages: creates the message''s chat session on first use, refuses another user''s session (42501), and links the message into the session''s tree (previous_id: the current leaf unless given; a given one must be in the same session, else 23503).';
 revoke execute on function convo.chat_messages_claim_session() from public;
 
+-- A reply a signed-in user writes is not claimed: chat_messages_server_timestamp (below) looks up
+-- the message it answers, the user's own user message in the same session, whose session was
+-- claimed when it was written. Other writers' replies (the service role's) are claimed.
 create trigger chat_messages_claim_session
   before insert on public.chat_messages
-  for each row when (new.session_id is not null)
+  for each row when (new.session_id is not null
+                     and (new.reply_to is null or current_user not in ('anon', 'authenticated')))
   execute function convo.chat_messages_claim_session();
 
 -- chat_messages."timestamp" orders the history, so for anon / authenticated it is the server's
@@ -482,9 +526,10 @@ begin
   if new.reply_to is not null then
     select u."timestamp" into v_answered
     from public.chat_messages u
-    where u.id = new.reply_to and u.user_id = new.user_id and u.sender_type = 'user';
+    where u.id = new.reply_to and u.user_id = new.user_id and u.sender_type = 'user'
+      and u.session_id is not distinct from new.session_id;
     if not found then
-      raise exception 'reply_to must be one of your own user messages'
+      raise exception 'reply_to must be one of your own user messages, in the same chat session'
         using errcode = '23503';
     end if;
     new."timestamp" := greatest(new."timestamp", v_answered + interval '1 microsecond');
@@ -493,7 +538,7 @@ begin
 end
 $$;
 comment on function convo.chat_messages_server_timestamp() is
-  'BEFORE INSERT on public.chat_messages for anon/authenticated: "timestamp" is the server clock (a reply at least 1 µs after the message it answers, which must be the user''s own).';
+  'BEFORE INSERT on public.chat_messages for anon/authenticated: "timestamp" is the server clock (a reply at least 1 µs after the message it answers, which must be the user''s own user message in the same chat session).';
 revoke execute on function convo.chat_messages_server_timestamp() from public;
 
 create trigger chat_messages_server_timestamp
@@ -502,9 +547,10 @@ create trigger chat_messages_server_timestamp
   execute function convo.chat_messages_server_timestamp();
 
 -- chat_sessions.last_message_at follows the session's newest message, whichever way it was
--- written (store_chat_pair, or the seed's backend inserting messages itself). One pass per
--- statement over the inserted rows; sessions are locked in id order, so two bulk inserts that
--- touch the same sessions in different orders cannot deadlock here.
+-- written (store_chat_pair, or the seed's backend inserting messages itself): one UPDATE per
+-- statement, from the newest inserted message of each session. (The linking trigger above has
+-- locked each session at its first message already, in the statement's order: bulk inserts that
+-- touch the same sessions in different orders can deadlock, docs/limits.md.)
 create function convo.chat_messages_touch_sessions()
 returns trigger
 language plpgsql
@@ -512,24 +558,14 @@ security definer
 set search_path = ''
 as $$
 begin
-  with newest as (
-    select n.session_id, max(n."timestamp") as at
-    from inserted n
-    where n.session_id is not null
-    group by n.session_id
-  ),
-  locked as (
-    select s.id, newest.at
-    from public.chat_sessions s
-    join newest on newest.session_id = s.id
-    order by s.id
-    for no key update of s
-  )
   update public.chat_sessions s
-  set last_message_at = locked.at
-  from locked
-  where s.id = locked.id
-    and s.last_message_at is distinct from greatest(s.last_message_at, locked.at);
+  set last_message_at = n.at
+  from (select i.session_id, max(i."timestamp") as at
+        from inserted i
+        where i.session_id is not null
+        group by i.session_id) n
+  where s.id = n.session_id
+    and (s.last_message_at is null or s.last_message_at < n.at);
   return null;
 end
 $$;
@@ -731,11 +767,11 @@ grant select on public.personality_profiles to authenticated, service_role;
 -- store_chat_pair: the atomic chat-turn insert (Rust: src/chat.rs, convo.store_chat_pair). Clients
 -- call it as the seed does: supabase.rpc('store_chat_pair', {p_user_id, p_user_message,
 -- p_ai_response, p_session_id}), with optional extras for the user message (p_mood, p_sentiment)
--- and the model's reported usage (p_model, p_prompt_tokens, p_completion_tokens). p_user_id stays
--- required, as the seed sends it, and follows convo.acting_user. Order of work, one transaction:
--- validate, meter the usage against the user's daily limit (the tokens domain's
--- convo.add_token_usage: PT429 refuses before anything is written), claim the session, store the
--- turn (Rust, security invoker: the inserts go through chat_messages' RLS and foreign keys).
+-- and the model's reported usage (p_model, p_prompt_tokens, p_completion_tokens). p_user_id
+-- follows convo.acting_user. Order of work, one transaction: meter the usage against the user's
+-- daily limit (the tokens domain's convo.add_token_usage: PT429 refuses before anything is
+-- written), then the Rust function checks the content and stores the turn (security invoker: the
+-- insert goes through chat_messages' RLS, foreign keys and triggers, which claim the session).
 grant execute on function convo.store_chat_pair(uuid, text, text, uuid, text, double precision)
   to authenticated, service_role;
 
@@ -764,14 +800,9 @@ begin
     perform convo.add_token_usage('user', v_user, p_prompt_tokens, p_completion_tokens, 1,
       (select l.daily_token_limit from public.user_token_limits l where l.user_id = v_user));
   end if;
-  -- A session that is not yet the user's (a new one, or someone else's): the content is checked
-  -- first, so that bad content gets the same answer either way (no existence oracle), then the
-  -- session is claimed. A session of theirs is locked and linked by the insert's trigger.
-  if p_session_id is not null
-     and not exists (select from public.chat_sessions s where s.id = p_session_id and s.user_id = v_user) then
-    perform convo.check_chat_pair(p_user_message, p_ai_response, p_mood, p_sentiment);
-    perform convo.claim_chat_session(p_session_id, v_user);
-  end if;
+  -- p_session_id: the Rust function checks the content, then its insert's trigger
+  -- (chat_messages_claim_session) creates a new session for the user, refuses another user's
+  -- (42501), and links the turn to the session's current leaf
   v_reply := convo.store_chat_pair(v_user, p_user_message, p_ai_response, p_session_id,
                                    p_mood, p_sentiment::double precision);
   if p_model is not null then

@@ -44,7 +44,7 @@ create index idx_chat_messages_reply_to on public.chat_messages (reply_to, "time
 create index idx_chat_messages_previous on public.chat_messages (previous_id, "timestamp", id)
   where previous_id is not null;
 create index idx_chat_messages_session_roots on public.chat_messages (session_id, "timestamp", id)
-  where reply_to is null and previous_id is null;
+  where session_id is not null and reply_to is null and previous_id is null;
 comment on index public.idx_chat_messages_reply_to is
   'An AI reply''s parent (reply_to): the replies to a message in order (regenerations), and its foreign key.';
 comment on index public.idx_chat_messages_previous is
@@ -77,33 +77,42 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_id uuid;
-  v_at timestamptz;
   v_tip uuid;
   v_tip_at timestamptz;
+  v_is_leaf boolean;
   v_selected uuid;
+  v_selected_at timestamptz;
+  v_id uuid;
+  v_at timestamptz;
 begin
-  -- a signed-in user asks only about their own sessions (this reads without RLS)
-  if current_setting('role') in ('anon', 'authenticated')
-     and not exists (select from public.chat_sessions s
-                     where s.id = p_session_id and s.user_id = auth.uid()) then
-    return null;
-  end if;
-  -- the newest leaf (a message nothing follows): the newest message (one index probe, however
-  -- long the session; `limit 1`, so that the plan is that probe even before the table's statistics
-  -- are gathered) ...
-  select m.id, m."timestamp" into v_tip, v_tip_at
-  from public.chat_messages m
-  where m.session_id = p_session_id
-  order by m."timestamp" desc, m.id desc
-  limit 1;
+  -- the newest message (one index probe, however long the session; `limit 1`, so that the plan is
+  -- that probe even before the table's statistics are gathered) and whether anything follows it;
+  -- a signed-in user asks only about their own sessions (this reads without RLS). (Scalar
+  -- subqueries, not NOT EXISTS: the planner may answer an EXISTS in a select list with a hashed
+  -- subplan, i.e. a sequential scan of the whole table. Only a user message has replies: an AI
+  -- reply needs one probe.)
+  select t.id, t.at, t.is_leaf, s.selected_leaf_id, s.selected_at
+    into v_tip, v_tip_at, v_is_leaf, v_selected, v_selected_at
+  from public.chat_sessions s
+  cross join lateral (
+    select m.id, m."timestamp" as at,
+           (select true from public.chat_messages c where c.previous_id = m.id limit 1) is null
+           and (m.sender_type = 'ai'
+                or (select true from public.chat_messages c where c.reply_to = m.id limit 1) is null)
+             as is_leaf
+    from public.chat_messages m
+    where m.session_id = s.id
+    order by m."timestamp" desc, m.id desc
+    limit 1
+  ) t
+  where s.id = p_session_id
+    and (current_setting('role') not in ('anon', 'authenticated') or s.user_id = auth.uid());
   if v_tip is null then
     return null;
   end if;
-  -- ... unless an older message was written into the session later (a backfill: it hangs below
-  -- the leaf it followed): then the newest that nothing follows
-  if exists (select from public.chat_messages c where c.reply_to = v_tip)
-     or exists (select from public.chat_messages c where c.previous_id = v_tip) then
+  -- an older message written into the session later (a backfill) hangs below the leaf it
+  -- followed: then the newest message nothing follows
+  if not v_is_leaf then
     v_tip := null;
     for v_id, v_at in
       select m.id, m."timestamp" from public.chat_messages m
@@ -118,11 +127,13 @@ begin
       end if;
     end loop;
   end if;
-  select s.selected_leaf_id into v_selected
-  from public.chat_sessions s
-  join public.chat_messages m on m.id = s.selected_leaf_id and m.session_id = s.id
-  where s.id = p_session_id and s.selected_at >= v_tip_at;
-  return coalesce(v_selected, v_tip);
+  -- the branch switch_branch picked, unless a message was written since
+  if v_selected_at >= v_tip_at
+     and exists (select from public.chat_messages m
+                 where m.id = v_selected and m.session_id = p_session_id) then
+    return v_selected;
+  end if;
+  return v_tip;
 end
 $$;
 comment on function convo.chat_session_tip(uuid) is

@@ -8,7 +8,7 @@
 //! Who may store for whom: a signed-in user only for `auth.uid()` (chat_messages' RLS); the
 //! service role (the seed's backend uses the service key) for any existing user (the foreign key
 //! to profiles); anon cannot execute the function at all (grants). The function itself checks
-//! content and that a given session is the user's.
+//! content; the session is the insert trigger's (see `STORE_PAIR_SQL`).
 
 use crate::errors::{ConvoError, ConvoResult, OrRaise};
 use crate::plans::{update_one, PlanCell, FLOAT8, TEXT, UUID};
@@ -69,33 +69,37 @@ thread_local! {
     static STORE_PAIR: PlanCell = const { PlanCell::new() };
 }
 
-/// The whole turn in one statement: the user message at clock time, the reply one microsecond
-/// later pointing at it, the session's last_message_at moved forward. Who may write what is the
-/// schema's job, so this adds no lookups of its own beyond the session's owner:
+/// The whole turn in one INSERT of two rows: the user message at clock time, then the reply one
+/// microsecond later pointing at it (its id is drawn first, so that the reply can name it). One
+/// INSERT, not two in a CTE: the table's per-statement work (its checks, generated columns,
+/// trigger conditions, partial index predicates and RLS policy, prepared once per INSERT) is
+/// done once per turn. Who may write what is the schema's job, so this adds no lookups of its own
+/// (it runs after the content checks, so bad content gets 22023 whatever the session):
 /// - a signed-in user storing for someone else: chat_messages' RLS refuses (42501);
 /// - an unknown user: the foreign key to profiles refuses (23503);
-/// - a session that is not this user's (or does not exist): nothing is inserted (the `where`),
-///   which `store_chat_pair` reports as an unknown session (23503).
+/// - the session: the insert trigger `chat_messages_claim_session` creates a new one for the user,
+///   refuses another user's (42501) and links the turn into the session's tree; the statement
+///   trigger `chat_messages_touch_sessions` moves its last_message_at.
+///
+/// The rows are inserted in the VALUES list's order, so the reply's triggers see the user
+/// message (as the reply's foreign key does at the end of the statement).
 const STORE_PAIR_SQL: &str = r#"
-with user_message as (
+with turn as materialized (
+  select gen_random_uuid() as user_message_id, clock_timestamp() as at
+), stored as (
   insert into public.chat_messages
-    (user_id, message_text, sender_type, mood_detected, sentiment_score, session_id, "timestamp")
-  select $1, $2, 'user', $4, $5::numeric, $6, clock_timestamp()
-  where $6::uuid is null
-     or exists (select from public.chat_sessions s where s.id = $6 and s.user_id = $1)
-  returning id, "timestamp"
-), reply as (
-  insert into public.chat_messages
-    (user_id, message_text, sender_type, session_id, reply_to, "timestamp")
-  select $1, $3, 'ai', $6, u.id, u."timestamp" + interval '1 microsecond'
-  from user_message u
-  returning id, "timestamp"
-), touched_session as (
-  update public.chat_sessions s set last_message_at = r."timestamp"
-  from reply r where s.id = $6
-  returning s.id
+    (id, user_id, message_text, sender_type, mood_detected, sentiment_score, session_id,
+     reply_to, "timestamp")
+  select m.*
+  from turn t, lateral (values
+    (t.user_message_id, $1::uuid, $2::text, 'user'::text, $4::text, $5::numeric, $6::uuid,
+     null::uuid, t.at),
+    (gen_random_uuid(), $1, $3, 'ai', null, null, $6,
+     t.user_message_id, t.at + interval '1 microsecond')
+  ) m
+  returning id, sender_type
 )
-select id from reply
+select id from stored where sender_type = 'ai'
 "#;
 
 /// Stores one conversation turn and returns the AI message's id.
@@ -116,10 +120,8 @@ pub fn store_chat_pair(
         session_id.into(),
     ];
     let reply_id = update_one::<Uuid>(&STORE_PAIR, STORE_PAIR_SQL, &types, &args)?;
-    // the only way to insert nothing without an error is the session check
-    // (no id in the message: it is the caller's text, and "not yours" reads as "unknown")
-    reply_id
-        .ok_or_else(|| ConvoError::UnknownReference("unknown chat session for this user".into()))
+    // both rows or an error: an empty result would be a bug, not the caller's
+    reply_id.ok_or_else(|| ConvoError::Internal("store_chat_pair stored no reply".into()))
 }
 
 #[pg_extern(volatile, name = "store_chat_pair")]
@@ -261,6 +263,30 @@ mod tests {
     }
 
     #[pg_test]
+    fn a_new_session_is_created_for_the_user() {
+        load_schema();
+        let me = create_user("me3@example.test");
+        let session = "00000000-0000-4000-8000-00000000c0de";
+        act_as("authenticated", Some(&me));
+        Spi::run(&format!(
+            "select convo.store_chat_pair('{me}'::uuid, 'hi', 'hello', '{session}'::uuid, null, null)"
+        ))
+        .unwrap();
+        act_as_superuser();
+        let (owner, messages) = Spi::get_two::<String, i64>(&format!(
+            "select (select user_id::text from public.chat_sessions where id = '{session}'),
+                    (select count(*) from public.chat_messages where session_id = '{session}')"
+        ))
+        .unwrap();
+        assert_eq!(
+            owner.as_deref(),
+            Some(me.as_str()),
+            "the session is the caller's"
+        );
+        assert_eq!(messages, Some(2));
+    }
+
+    #[pg_test]
     fn refusals_write_nothing() {
         load_schema();
         let me = create_user("me2@example.test");
@@ -302,13 +328,13 @@ mod tests {
                 "someone else's session",
                 call(&me, &format!("'{other_session}'"), "hi", "null"),
                 Some(&me),
-                "23503",
+                "42501",
             ),
             (
-                "unknown session",
-                call(&me, &format!("'{unknown_user}'"), "hi", "null"),
+                "bad content into someone else's session (the content is checked first)",
+                call(&me, &format!("'{other_session}'"), "  ", "null"),
                 Some(&me),
-                "23503",
+                "22023",
             ),
         ];
         for (what, sql, who, want) in cases {
