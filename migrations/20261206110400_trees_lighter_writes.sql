@@ -304,3 +304,26 @@ create index idx_chat_messages_session_roots on public.chat_messages (session_id
   where session_id is not null and reply_to is null and previous_id is null;
 comment on index public.idx_chat_messages_session_roots is
   'The first messages of each chat session (an edited first message is a second root).';
+
+-- convo.check_chat_pair wrote convo.check_chat_text's checks out "because it runs on every
+-- store_chat_pair"; it no longer does (edit_user_message only), so it calls them (the same
+-- messages, hints and details).
+create or replace function convo.check_chat_pair(p_user_message text, p_ai_response text, p_mood text, p_sentiment numeric)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  perform convo.check_chat_text('p_user_message', p_user_message, 5000);
+  perform convo.check_chat_text('p_ai_response', p_ai_response, 20000);
+  if p_mood is not null then
+    perform convo.check_chat_text('p_mood', p_mood, 64);
+  end if;
+  if p_sentiment is not null and not (p_sentiment >= 0 and p_sentiment <= 1) then
+    raise exception 'p_sentiment must be between 0 and 1'
+      using errcode = '22023', hint = 'sentiment_score is a probability-like score in [0, 1]',
+            detail = p_sentiment::text;
+  end if;
+end
+$$;

@@ -373,9 +373,8 @@ create policy "Users can delete their own chat messages" on public.chat_messages
 -- convo.claim_chat_session(session, user): the session exists afterwards and belongs to user, or
 -- the call fails with 42501. SECURITY DEFINER: it must see (and refuse) a session the caller
 -- cannot see, and create one through RLS-free code. It is called by the BEFORE INSERT trigger on
--- chat_messages when the message's session is not (yet) its user's: every write goes through it
--- (store_chat_pair's, regenerate_reply's, edit_user_message's, and direct inserts: the seed's
--- backend, or a user).
+-- chat_messages (below) when a message's session is not (yet) its user's: a first message into a
+-- new session id, through store_chat_pair or a direct insert (the seed's backend, or a user).
 -- The refusal names neither the session nor its owner: whoever asks learns only that this id is
 -- not theirs to use (a random UUID that is taken), never whose it is or what is in it.
 -- `insert … on conflict (id) do nothing` creates it exactly once even when two first messages race

@@ -143,7 +143,8 @@ grant execute on function convo.chat_session_tip(uuid) to authenticated, service
 
 -- Locks a chat session's row for a write that extends a branch: two writers of one session then
 -- chain one after the other instead of both following the same leaf. (Writers reach this after
--- convo.claim_chat_session, so the session is the caller's.)
+-- convo.branch_message, so the session is the caller's. regenerate_reply needs it: a signed-in
+-- user's reply does not go through the linking trigger, which takes the same lock.)
 create function convo.lock_chat_session(p_session_id uuid)
 returns void
 language plpgsql
@@ -252,9 +253,9 @@ comment on function convo.check_chat_text(text, text, integer) is
 revoke execute on function convo.check_chat_text(text, text, integer) from public;
 grant execute on function convo.check_chat_text(text, text, integer) to authenticated, service_role;
 
--- A pair's content, checked as src/chat.rs's validate_pair does, before anything else: the RPCs
--- call it before they look at the session, so that a bad text gets the same answer whether or not
--- the session named is someone else's (no existence oracle).
+-- A pair's content, checked as src/chat.rs's validate_pair does, before anything else:
+-- edit_user_message calls it before it looks at the message, so that bad content gets the same
+-- answer whatever message is named (store_chat_pair's Rust function checks first by itself).
 create function convo.check_chat_pair(p_user_message text, p_ai_response text, p_mood text, p_sentiment numeric)
 returns void
 language plpgsql
@@ -262,23 +263,8 @@ immutable
 set search_path = ''
 as $$
 begin
-  -- (convo.check_chat_text's checks, written out: this runs on every store_chat_pair)
-  if p_user_message is null or p_user_message !~ '\S' then
-    raise exception 'p_user_message must not be blank' using errcode = '22023';
-  end if;
-  if pg_catalog.char_length(p_user_message) > 5000 then
-    raise exception 'p_user_message is too long'
-      using errcode = '22023', hint = 'at most 5000 characters',
-            detail = pg_catalog.format('%s characters', pg_catalog.char_length(p_user_message));
-  end if;
-  if p_ai_response is null or p_ai_response !~ '\S' then
-    raise exception 'p_ai_response must not be blank' using errcode = '22023';
-  end if;
-  if pg_catalog.char_length(p_ai_response) > 20000 then
-    raise exception 'p_ai_response is too long'
-      using errcode = '22023', hint = 'at most 20000 characters',
-            detail = pg_catalog.format('%s characters', pg_catalog.char_length(p_ai_response));
-  end if;
+  perform convo.check_chat_text('p_user_message', p_user_message, 5000);
+  perform convo.check_chat_text('p_ai_response', p_ai_response, 20000);
   if p_mood is not null then
     perform convo.check_chat_text('p_mood', p_mood, 64);
   end if;
