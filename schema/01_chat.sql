@@ -630,6 +630,11 @@ create index idx_user_memories_user on public.user_memories (user_id);
 create index idx_user_memories_category on public.user_memories (user_id, memory_category);
 create index idx_user_memories_importance on public.user_memories (user_id, importance);
 create index idx_user_memories_updated on public.user_memories (user_id, updated_at desc);
+-- A user's memories in get_memories' order (most important, then most recently updated), for
+-- get_memories and the context window's walk (convo.fit_memories): without it both sorted every
+-- memory of the user on every call, and the walk counted the tokens of each before sorting.
+create index idx_user_memories_by_importance on public.user_memories
+  (user_id, (case importance when 'high' then 0 when 'medium' then 1 else 2 end), updated_at desc, id);
 
 -- updated_at tracks edits of the memory. An update that records an access (get_memories bumps
 -- access_count) is not an edit: it leaves updated_at, and so the "most recent first" order, alone.

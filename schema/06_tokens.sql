@@ -87,9 +87,11 @@ begin
   if p_user_id is distinct from convo.acting_user(p_user_id) then
     raise exception 'memories can only be read for the acting user' using errcode = '42501';
   end if;
+  -- found by id only: `m.user_id = p_user_id` as a filter (`is true` keeps it out of any index),
+  -- or a generic plan (after five calls) may read every memory of the user to find them
   update public.user_memories m
   set access_count = m.access_count + 1, last_accessed = now()
-  where m.user_id = p_user_id and m.id = any (p_memory_ids);
+  where m.id = any (p_memory_ids) and (m.user_id = p_user_id) is true;
 end
 $$;
 comment on function convo.record_memory_reads(uuid, uuid[]) is
@@ -136,15 +138,19 @@ begin
 
   v_memory_ids := case when p_memory_tokens > 0 then convo.fit_memories(v_user, p_memory_tokens)
                        else '{}' end;
+  -- by id, one primary-key lookup each, for the reason given at the messages below
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', m.id, 'memory_key', m.memory_key, 'memory_value', m.memory_value,
            'memory_category', m.memory_category, 'importance', m.importance, 'token_count', m.tokens)
-           order by array_position(v_memory_ids, m.id)), '[]'::jsonb),
+           order by w.n), '[]'::jsonb),
          coalesce(sum(m.tokens), 0)
     into v_memories, v_memory_tokens
-  from (select u.*, convo.count_tokens(u.memory_key || ': ' || u.memory_value) as tokens
-        from public.user_memories u
-        where cardinality(v_memory_ids) > 0 and u.user_id = v_user and u.id = any (v_memory_ids)) m;
+  from unnest(v_memory_ids) with ordinality as w(id, n)
+  cross join lateral (
+    select u.id, u.memory_key, u.memory_value, u.memory_category, u.importance,
+           convo.count_tokens(u.memory_key || ': ' || u.memory_value) as tokens
+    from public.user_memories u where u.id = w.id and u.user_id = v_user limit 1
+  ) m;
 
   -- the turns get what the memories and the summary's share leave
   v_turn_budget := greatest(v_max - v_memory_tokens - p_summary_tokens, 0);
@@ -190,8 +196,19 @@ begin
   select coalesce(jsonb_agg(x.message order by x.at, x.id, x.reply), '[]'::jsonb),
          coalesce(sum(x.tokens), 0)
     into v_messages, v_message_tokens
-  from public.chat_messages a
-  join public.chat_messages u on u.id = a.reply_to
+  -- the replies by id and the messages they answer, one primary-key lookup each (lateral, so
+  -- that no plan can do otherwise): a join with the table on `a.user_id = v_user` lets a generic
+  -- plan (PL/pgSQL's, after five calls), which takes any user for an average one, read every
+  -- index entry of the user to match them with the list (a bitmap or a hash of their history)
+  from unnest(v_reply_ids) as w(id)
+  cross join lateral (
+    select m.id, m.reply_to, m."timestamp", m.token_count, m.message_text, m.session_id, m.parent_id
+    from public.chat_messages m where m.id = w.id and m.user_id = v_user limit 1
+  ) a
+  cross join lateral (
+    select m.id, m.previous_id, m."timestamp", m.token_count, m.message_text, m.session_id, m.parent_id
+    from public.chat_messages m where m.id = a.reply_to limit 1
+  ) u
   cross join lateral (
     -- its position among its siblings, oldest first: the messages that follow the same message
     -- (or, for a first message, the session's other first messages)
@@ -220,8 +237,7 @@ begin
      jsonb_build_object('id', a.id, 'role', 'assistant', 'sender_type', 'ai', 'content', a.message_text,
                         'token_count', a.token_count, 'timestamp', a."timestamp", 'session_id', a.session_id,
                         'parent_id', a.parent_id, 'sibling_index', s.sibling_index, 'sibling_count', s.sibling_count))
-  ) as x(at, id, reply, tokens, message)
-  where cardinality(v_reply_ids) > 0 and a.id = any (v_reply_ids) and a.user_id = v_user;
+  ) as x(at, id, reply, tokens, message);
 
   -- The summary: the newest one that ends on the current branch strictly before the oldest turn
   -- taken (anywhere on the branch when no turn fits) and fits what is left. Walk up from there,

@@ -10,6 +10,7 @@
 # Environment: BENCH_ROUNDS (default 3), BENCH_CLIENTS (default 4), BENCH_DB_PORT / BENCH_API_PORT /
 # BENCH_REST_PORT (default 24522 / 24521 / 24525), CARGO_TARGET_DIR (for the HTTP client),
 # BENCH_ONLY=trees (only the conversation-trees section: ~7 minutes with BENCH_ROUNDS=7),
+# BENCH_ONLY=tokens (only the tokens section: throughput, the insert ratio, the context window),
 # BENCH_KEEP_TREES=1 (keep that section's two databases), BENCH_STACK_DIR (default
 # .local/bench-stack; with other ports, a second bench stack beside a running one).
 set -euo pipefail
@@ -34,7 +35,7 @@ psql_bench() { psql_on postgres "$@"; }
 # shellcheck source=tests/tokens/tiktoken_env.sh
 source tests/tokens/tiktoken_env.sh
 ensure_tiktoken || { echo "[bench] the count_tokens workload needs the reference tokenizer (see above)" >&2; exit 1; }
-case ${BENCH_ONLY:-} in ''|trees) ;; *) echo "[bench] BENCH_ONLY: only 'trees' can run alone" >&2; exit 2;; esac
+case ${BENCH_ONLY:-} in ''|trees|tokens) ;; *) echo "[bench] BENCH_ONLY: only 'trees' or 'tokens' can run alone" >&2; exit 2;; esac
 # The HTTP client, built before the clock starts (its own crate, no pgrx).
 [ -n "${BENCH_ONLY:-}" ] || cargo build -q --release -p pg_convo_integration --bin http_bench
 HTTP_BENCH="${CARGO_TARGET_DIR:-$ROOT/target}/release/http_bench"
@@ -79,11 +80,14 @@ SUMMARY=()
 # variant FUNCTION UNIT LABEL: declares a measured variant: FUNCTION ROUND prints its figure.
 variant() { UNIT[$1]=$2; LABEL[$1]=$3; }
 
-# rounds VARIANT...: ROUNDS rounds; each runs every variant once, in order (A B C A B C …).
+# rounds VARIANT...: ROUNDS rounds; each runs every variant once, in order in odd rounds and in
+# reverse in even ones (A B C, C B A, A B C …), so that going first or last (after a checkpoint,
+# while autovacuum visits what the previous variant wrote) favours no variant.
 rounds() {
-  local r v
+  local r v order
   for r in $(seq 1 "$ROUNDS"); do
-    for v in "$@"; do
+    if [ $((r % 2)) = 1 ]; then order=("$@"); else order=(); for v in "$@"; do order=("$v" "${order[@]}"); done; fi
+    for v in "${order[@]}"; do
       VALUE[$v,$r]=$("$v" "$r")
       printf '  round %s  %-46s %10s %s\n' "$r" "${LABEL[$v]}" "${VALUE[$v,$r]}" "${UNIT[$v]}"
     done
@@ -223,6 +227,7 @@ SQL
   [ -n "${BENCH_KEEP_TREES:-}" ] || psql_bench -c "drop database bench_trees_before" -c "drop database bench_trees"
 }
 if [ "${BENCH_ONLY:-}" = trees ]; then trees_bench; summary; exit 0; fi
+if [ -z "${BENCH_ONLY:-}" ]; then   # the sections up to the tokens' (BENCH_ONLY=tokens skips them)
 
 # --- companion chat: store_chat_pair (issue 3) ---------------------------------------------------
 say "store_chat_pair: $CLIENTS clients, 200 users, PostgREST-shaped transactions"
@@ -334,6 +339,8 @@ compare "mediation one session: seed's / ours" med_one_seed med_one_ours
 compare "mediation all I can see: ours / service_role" med_all_ours med_all_svc "<= 1.5"
 compare "mediation all I can see: seed's / ours" med_all_seed med_all_ours
 
+fi
+
 # --- tokens (issue 13) -------------------------------------------------------------------------
 CORPUS="$OUT/token-corpus"
 say "tokens: the corpus ($("$TIKTOKEN_PY" tests/tokens/corpus.py --messages 12000 --seed 20261123 --out "$CORPUS"))"
@@ -386,6 +393,8 @@ insert_counted()   { tps "chat_insert_counted-$1" bench/chat_tokens_insert.pgben
 insert_uncounted() { tps "chat_insert_uncounted-$1" bench/chat_tokens_insert.pgbench "$CLIENTS" bench_without_token_count; }
 variant insert_counted   pairs/s "with token_count (counted by the insert)"
 variant insert_uncounted pairs/s "without token_count"
+# an untimed run of each first: the first round otherwise also measures two cold databases
+insert_counted warm-up >/dev/null; insert_uncounted warm-up >/dev/null
 rounds insert_counted insert_uncounted
 compare "tokens: store_chat_pair with / without count" insert_counted insert_uncounted ">= 0.95"
 psql_bench -c "drop database bench_with_token_count" -c "drop database bench_without_token_count"
@@ -431,6 +440,7 @@ for k in 3 4 5 6; do variant "size_$k" ms "user with 10^$k messages"; done
 rounds size_3 size_4 size_5 size_6
 compare "tokens: window, 10^6-message user / 10^3 (latency)" size_6 size_3 "<= 2.0"
 compare "tokens: window, 10^5-message user / 10^3 (latency)" size_5 size_3
+if [ "${BENCH_ONLY:-}" = tokens ]; then summary; exit 0; fi
 
 # --- conversation trees (trees_bench, defined above) ---------------------------------------------
 trees_bench

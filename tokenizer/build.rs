@@ -1,9 +1,10 @@
 //! Lays out, at build time, everything the tokenizer reads at run time, so that nothing is parsed,
 //! decoded or allocated when a process first counts tokens:
 //!
-//! - per encoding, the token bytes by rank and an open-addressing hash table from bytes to rank
-//!   (`<encoding>.bytes`, `.offsets`, `.slots` in OUT_DIR, included by `src/ranks.rs` as
-//!   read-only data: the OS maps them once for every process that loads the library);
+//! - per encoding, the token bytes by rank, an open-addressing hash table from bytes to rank, and
+//!   the ranks of the two-byte tokens as a dense array (`<encoding>.bytes`, `.offsets`, `.slots`,
+//!   `.pairs` in OUT_DIR, included by `src/ranks.rs` as read-only data: the OS maps them once for
+//!   every process that loads the library);
 //! - the Unicode classes of the split patterns (`classes.rs`), taken from regex-syntax, the crate
 //!   that defines them for the regex engine tiktoken splits with, so both agree on every code point.
 use std::collections::{BTreeSet, HashSet};
@@ -29,11 +30,15 @@ fn main() {
         writeln!(consts, "pub const {upper}_RANKS: usize = {ranks};").unwrap();
         writeln!(consts, "pub const {upper}_SLOT_BITS: u32 = {bits};").unwrap();
     }
+    writeln!(consts, "pub const RANK_BITS: u32 = {RANK_BITS};").unwrap();
     std::fs::write(out.join("rank_consts.rs"), consts).unwrap();
     std::fs::write(out.join("classes.rs"), unicode_classes()).unwrap();
 }
 
 /// Writes the three tables of one encoding; returns (number of ranks, log2 of the slot count).
+/// A slot's first word holds the rank in its low bits and the token's length above them.
+const RANK_BITS: u32 = 18;
+
 fn write_rank_tables(out: &Path, name: &str, bpe: &tiktoken_rs::CoreBPE) -> (usize, u32) {
     let specials: HashSet<Vec<u8>> = bpe
         .special_tokens()
@@ -62,21 +67,50 @@ fn write_rank_tables(out: &Path, name: &str, bpe: &tiktoken_rs::CoreBPE) -> (usi
     }
     offsets.push(bytes.len() as u32);
 
-    // At most half full: a miss (most pair look-ups in a merge) ends at an empty slot quickly.
-    let bits = (tokens.len() * 2).next_power_of_two().trailing_zeros();
-    let mut slots = vec![0u32; 1 << bits];
+    let (slots, bits) = slot_table(name, &tokens, &offsets);
+    // Every two-byte token's rank by its bytes (u32::MAX: not a token): byte-pair merging starts
+    // by looking up each adjacent pair of a piece's bytes, and a 256 kB array answers that with
+    // one read instead of a probe.
+    let mut pairs = vec![u32::MAX; 1 << 16];
     for (rank, t) in tokens.iter().enumerate() {
-        let mut i = table_hash::slot(table_hash::hash(t), bits);
-        while slots[i] != 0 {
-            i = (i + 1) & ((1 << bits) - 1);
+        if t.len() == 2 {
+            pairs[(t[0] as usize) << 8 | t[1] as usize] = rank as u32;
         }
-        slots[i] = rank as u32 + 1;
     }
     let le = |v: &[u32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    std::fs::write(out.join(format!("{name}.pairs")), le(&pairs)).unwrap();
     std::fs::write(out.join(format!("{name}.bytes")), &bytes).unwrap();
     std::fs::write(out.join(format!("{name}.offsets")), le(&offsets)).unwrap();
-    std::fs::write(out.join(format!("{name}.slots")), le(&slots)).unwrap();
+    std::fs::write(out.join(format!("{name}.slots")), slots).unwrap();
     (tokens.len(), bits)
+}
+
+/// An open-addressing hash table of the tokens (linear probing, at most half full, so that a miss,
+/// which many look-ups of a merge are, ends at an empty slot quickly).
+/// Slots of 16 bytes (see ranks.rs): rank and length, the bytes' offset, and the first 8 bytes
+/// inline, so that probing reads one cache line and most tokens (8 bytes or fewer) are compared
+/// without touching the bytes.
+fn slot_table(name: &str, tokens: &[Vec<u8>], offsets: &[u32]) -> (Vec<u8>, u32) {
+    let bits = (tokens.len() * 2).next_power_of_two().trailing_zeros();
+    let mut slots = vec![[0u8; 16]; 1 << bits];
+    for (rank, t) in tokens.iter().enumerate() {
+        assert!(rank < 1 << RANK_BITS, "{name}: rank {rank} does not fit");
+        assert!(
+            t.len() < 1 << (32 - RANK_BITS),
+            "{name}: a token of {} bytes",
+            t.len()
+        );
+        let mut i = table_hash::slot(table_hash::hash(t), bits);
+        while slots[i] != [0u8; 16] {
+            i = (i + 1) & ((1 << bits) - 1);
+        }
+        let meta = rank as u32 | ((t.len() as u32) << RANK_BITS);
+        slots[i][0..4].copy_from_slice(&meta.to_le_bytes());
+        slots[i][4..8].copy_from_slice(&offsets[rank].to_le_bytes());
+        let head = t.len().min(8);
+        slots[i][8..8 + head].copy_from_slice(&t[..head]);
+    }
+    (slots.concat(), bits)
 }
 
 /// The code point ranges of a regex character class, as regex-syntax defines it.

@@ -2,11 +2,13 @@
 //! `cl100k_base` (GPT-4, GPT-3.5), equal to tiktoken's `encode_ordinary(text).len()`.
 //!
 //! Built for a process that many copies of run at once (a Postgres backend per connection):
-//! starting costs nothing and takes no memory of its own. The rank tables are read-only data in
-//! the library (laid out at build time by build.rs, shared by every process that maps it), and
-//! the split patterns are matched by hand-written code instead of a compiled regex. A count
-//! allocates one small scratch vector.
+//! starting costs nothing, and the large tables are no process's own memory. The rank tables are
+//! read-only data in the library (laid out at build time by build.rs, shared by every process that
+//! maps it), and the split patterns are matched by hand-written code instead of a compiled regex.
+//! A count allocates one small scratch vector; a thread's first count in an encoding allocates its
+//! memo of recent pieces (128 kB, `memo.rs`), which spares a piece seen again the table's probes.
 mod bpe;
+mod memo;
 mod ranks;
 mod split;
 mod table_hash;
@@ -55,12 +57,16 @@ impl Encoding {
             Encoding::Cl100kBase => split::cl100k_piece_end,
         };
         let mut parts = Vec::new();
-        let (mut i, mut tokens) = (0, 0);
-        while i < text.len() {
-            let end = piece_end(text, i);
-            tokens += bpe::count_piece(&table, &text.as_bytes()[i..end], &mut parts);
-            i = end;
-        }
-        tokens
+        let bytes = text.as_bytes();
+        memo::with(self, |memo| {
+            let (mut i, mut tokens) = (0, 0);
+            while i < bytes.len() {
+                let end = piece_end(text, i);
+                let piece = &bytes[i..end];
+                tokens += memo.count(piece, |piece| bpe::count_piece(&table, piece, &mut parts));
+                i = end;
+            }
+            tokens
+        })
     }
 }
