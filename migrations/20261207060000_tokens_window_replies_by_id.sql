@@ -15,7 +15,8 @@
 -- memories (convo.fit_memories) sorted every memory of the user on every call, the walk counting
 -- each one's tokens before the sort (2,000 memories: 4,000 index entries read for a window of 41).
 -- Recording those reads (convo.record_memory_reads) finds the memories by id only, for the same
--- reason as the messages.
+-- reason as the messages, and so does an SMS session's window (load_conversation_context: 5,000
+-- index entries read for a window of 121 messages of a long session among short ones).
 
 create index idx_user_memories_by_importance on public.user_memories
   (user_id, (case importance when 'high' then 0 when 'medium' then 1 else 2 end), updated_at desc, id);
@@ -224,5 +225,45 @@ begin
   update public.user_memories m
   set access_count = m.access_count + 1, last_accessed = now()
   where m.id = any (p_memory_ids) and (m.user_id = p_user_id) is true;
+end
+$$;
+
+create or replace function public.load_conversation_context(
+  p_session_id uuid,
+  p_max_tokens integer,
+  p_region text default null
+)
+returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  v_max integer := convo.check_token_budget('p_max_tokens', p_max_tokens, 1);
+  v_ids uuid[];
+  v_messages jsonb;
+  v_tokens bigint;
+begin
+  if p_session_id is null then
+    raise exception 'p_session_id is required' using errcode = '22023';
+  end if;
+  if p_region is not null and pg_catalog.char_length(p_region) > 100 then
+    raise exception 'p_region is too long' using errcode = '22023', hint = 'at most 100 characters';
+  end if;
+  v_ids := convo.fit_session_messages(p_session_id, v_max, p_region);
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'id', m.id, 'role', m.role, 'content', m.content, 'region', m.region,
+           'created_at', m.created_at, 'token_count', m.token_count)
+           order by m.created_at, m.id), '[]'::jsonb),
+         coalesce(sum(m.token_count), 0)
+    into v_messages, v_tokens
+  -- by id, one primary-key lookup each, for the reason given in get_chat_context
+  from unnest(v_ids) as w(id)
+  cross join lateral (
+    select m.id, m.role, m.content, m.region, m.created_at, m.token_count
+    from public.messages m where m.id = w.id and m.session_id = p_session_id limit 1
+  ) m;
+  return jsonb_build_object('messages', v_messages, 'total_tokens', v_tokens, 'max_tokens', v_max);
 end
 $$;

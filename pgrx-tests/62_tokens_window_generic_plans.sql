@@ -3,12 +3,13 @@
 -- user's rows as the table's average; with many light users and one heavy one, the statement that
 -- reads the window's replies by id took the heavy user's whole index entries as a bitmap
 -- (100,000 in the bench: 5 ms instead of 1; migrations/…_tokens_window_replies_by_id.sql). The
--- same for the memories the window takes, which were also walked by sorting all of the user's.
+-- same for the memories the window takes, which were also walked by sorting all of the user's,
+-- and for an SMS session's window (load_conversation_context).
 -- Generic plans are forced here (plan_cache_mode), and the reads are measured through the
 -- transaction's own index statistics (entries read, every index of chat_messages:
 -- pg_stat_get_xact_tuples_returned, what pg_stat_user_indexes calls idx_tup_read).
 begin;
-select plan(6);
+select plan(8);
 
 select tests.create_supabase_user('heavy', 'heavy-generic@example.test') as heavy \gset
 -- the heavy user: 5,000 turns, one a minute
@@ -29,14 +30,24 @@ insert into public.user_memories (user_id, memory_key, memory_value, importance)
 select :'heavy', 'fact ' || i, 'something worth remembering, number ' || i, (array['high', 'medium', 'low'])[1 + i % 3] from generate_series(1, 2000) i;
 insert into public.user_memories (user_id, memory_key, memory_value)
 select tests.get_supabase_uid('light' || n), 'name', 'Light' from generate_series(1, 400) n;
-analyze public.chat_messages, public.user_memories;
+-- and SMS sessions: one of 5,000 messages, 400 of one message
+insert into public.user_sessions (id, phone_number, assigned_persona)
+select ('62626262-0000-4000-c000-' || lpad(n::text, 12, '0'))::uuid, '+1555062' || lpad(n::text, 4, '0'), 'samantha'
+from generate_series(1, 401) n;
+insert into public.messages (session_id, role, content, created_at)
+select '62626262-0000-4000-c000-000000000001', case when i % 2 = 0 then 'assistant' else 'user' end,
+       i || ' ' || repeat('words ', 30), now() - (5001 - i) * interval '1 minute'
+from generate_series(1, 5000) i;
+insert into public.messages (session_id, role, content)
+select ('62626262-0000-4000-c000-' || lpad(n::text, 12, '0'))::uuid, 'user', 'hi' from generate_series(2, 401) n;
+analyze public.chat_messages, public.user_memories, public.messages;
 
 create function pg_temp.index_entries_read(p_table regclass default 'public.chat_messages') returns bigint
 language sql as $$
   select coalesce(sum(pg_catalog.pg_stat_get_xact_tuples_returned(i.indexrelid)), 0)::bigint
   from pg_catalog.pg_index i where i.indrelid = p_table
 $$;
-grant execute on function pg_temp.index_entries_read(regclass) to authenticated;
+grant execute on function pg_temp.index_entries_read(regclass) to authenticated, service_role;
 
 set local plan_cache_mode = force_generic_plan;
 select tests.authenticate_as('heavy');
@@ -63,6 +74,19 @@ select ok(:memory_rows between 10 and 100, format('the window takes %s memories 
 -- (the JSON, and recording the read)
 select ok(:m1 - :m0 <= 500 + 2 * :memory_rows + 20,
   format('get_chat_context(4000, p_memory_tokens => 500), generic plans: %s index entries of user_memories read for %s memories (bound: the budget, 500, + 2 per memory + 20), not all 2,000', :m1 - :m0, :memory_rows));
+select tests.clear_authentication();
+
+-- An SMS session's window (load_conversation_context, the service role): one long session among
+-- many short ones, its messages read by id as well
+select tests.authenticate_as_service_role();
+select pg_temp.index_entries_read('public.messages') as s0 \gset
+select jsonb_array_length(public.load_conversation_context('62626262-0000-4000-c000-000000000001', 4000) -> 'messages') as sms_rows \gset
+select pg_temp.index_entries_read('public.messages') as s1 \gset
+select ok(:sms_rows between 40 and 200, format('the SMS window holds %s messages of 5,000', :sms_rows));
+-- the walk (convo.fit_session_messages) fetches 32 at a time through an incremental sort, which
+-- reads ahead (up to 2 per message + 64), then each taken by id
+select ok(:s1 - :s0 <= 3 * :sms_rows + 64 + 20,
+  format('load_conversation_context(4000), generic plans: %s index entries of messages read for a window of %s (bound: 3 per message + 64 + 20), not the session''s 5,000', :s1 - :s0, :sms_rows));
 select tests.clear_authentication();
 
 select * from finish();

@@ -321,8 +321,12 @@ begin
            order by m.created_at, m.id), '[]'::jsonb),
          coalesce(sum(m.token_count), 0)
     into v_messages, v_tokens
-  from public.messages m
-  where m.id = any (v_ids) and m.session_id = p_session_id;
+  -- by id, one primary-key lookup each, for the reason given in get_chat_context
+  from unnest(v_ids) as w(id)
+  cross join lateral (
+    select m.id, m.role, m.content, m.region, m.created_at, m.token_count
+    from public.messages m where m.id = w.id and m.session_id = p_session_id limit 1
+  ) m;
   return jsonb_build_object('messages', v_messages, 'total_tokens', v_tokens, 'max_tokens', v_max);
 end
 $$;
