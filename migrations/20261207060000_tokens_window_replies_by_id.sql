@@ -5,8 +5,8 @@
 -- estimates a user's rows as the table's average; with many light users that plan intersected the
 -- id list with a bitmap of every index entry of the user (the (user_id, message_tsv) GIN index):
 -- for the bench's user of 100,000 messages, 100,000 entries and ~5 ms per call instead of ~1
--- (BENCHMARKS.md, "get_chat_context(4000) vs the newest-50 read"); joined from the id list
--- instead, a generic plan hashed the user's rows instead. Each reply, and the message it answers,
+-- (BENCHMARKS.md, "get_chat_context(4000) vs the newest-50 read"); written as a join from the id
+-- list, a generic plan hashed the user's rows instead. Each reply, and the message it answers,
 -- is now read by a lateral primary-key lookup of its own; the memories the window takes too (the
 -- same pattern on user_memories). Nothing else in the function changes
 -- (pgrx-tests/62_tokens_window_generic_plans.sql).

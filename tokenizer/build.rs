@@ -35,10 +35,10 @@ fn main() {
     std::fs::write(out.join("classes.rs"), unicode_classes()).unwrap();
 }
 
-/// Writes the three tables of one encoding; returns (number of ranks, log2 of the slot count).
 /// A slot's first word holds the rank in its low bits and the token's length above them.
 const RANK_BITS: u32 = 18;
 
+/// Writes the four tables of one encoding; returns (number of ranks, log2 of the slot count).
 fn write_rank_tables(out: &Path, name: &str, bpe: &tiktoken_rs::CoreBPE) -> (usize, u32) {
     let specials: HashSet<Vec<u8>> = bpe
         .special_tokens()
