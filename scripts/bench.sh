@@ -11,6 +11,7 @@
 # BENCH_REST_PORT (default 24522 / 24521 / 24525), CARGO_TARGET_DIR (for the HTTP client),
 # BENCH_ONLY=trees (only the conversation-trees section: ~7 minutes with BENCH_ROUNDS=7),
 # BENCH_ONLY=tokens (only the tokens section: throughput, the insert ratio, the context window),
+# BENCH_ONLY=mediation (only the mediation reads: ~4 minutes),
 # BENCH_KEEP_TREES=1 (keep that section's two databases), BENCH_STACK_DIR (default
 # .local/bench-stack; with other ports, a second bench stack beside a running one).
 set -euo pipefail
@@ -35,7 +36,7 @@ psql_bench() { psql_on postgres "$@"; }
 # shellcheck source=tests/tokens/tiktoken_env.sh
 source tests/tokens/tiktoken_env.sh
 ensure_tiktoken || { echo "[bench] the count_tokens workload needs the reference tokenizer (see above)" >&2; exit 1; }
-case ${BENCH_ONLY:-} in ''|trees|tokens) ;; *) echo "[bench] BENCH_ONLY: only 'trees' or 'tokens' can run alone" >&2; exit 2;; esac
+case ${BENCH_ONLY:-} in ''|trees|tokens|mediation) ;; *) echo "[bench] BENCH_ONLY: only 'trees', 'tokens' or 'mediation' can run alone" >&2; exit 2;; esac
 # The HTTP client, built before the clock starts (its own crate, no pgrx).
 [ -n "${BENCH_ONLY:-}" ] || cargo build -q --release -p pg_convo_integration --bin http_bench
 HTTP_BENCH="${CARGO_TARGET_DIR:-$ROOT/target}/release/http_bench"
@@ -311,6 +312,8 @@ variant group_by  ms "plain SQL GROUP BY (read only)"
 rounds recompute group_by
 compare "music recompute / GROUP BY (latency)" recompute group_by
 
+fi
+if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = mediation ]; then
 # --- mediation (issue 5) -----------------------------------------------------------------------
 say "mediation: generating 20k profiles, 10k sessions, 1M messages"
 psql_bench -f bench/mediation_data.sql >"$OUT/mediation_data.log"
@@ -340,6 +343,7 @@ compare "mediation all I can see: ours / service_role" med_all_ours med_all_svc 
 compare "mediation all I can see: seed's / ours" med_all_seed med_all_ours
 
 fi
+if [ "${BENCH_ONLY:-}" = mediation ]; then summary; exit 0; fi
 
 # --- tokens (issue 13) -------------------------------------------------------------------------
 CORPUS="$OUT/token-corpus"

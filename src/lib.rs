@@ -14,6 +14,7 @@ mod chat;
 pub mod errors;
 mod info;
 mod mediation;
+mod merged_scans;
 mod music;
 mod plans;
 mod tokens;
@@ -25,6 +26,7 @@ pub mod testing;
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     errors::hide_backtraces();
+    merged_scans::init();
 }
 
 /// This module is required by `cargo pgrx test` invocations.
