@@ -6,7 +6,7 @@
 -- off, then a table of queries on a scratch table (orders, nulls, duplicate and null keys, extra
 -- conditions, rescans, more keys than the merge takes, and where the hook must stay out).
 begin;
-select plan(54);
+select plan(56);
 
 -- the hook is installed when the library is loaded
 select convo.count_tokens('load pg_convo') > 0 as loaded \gset
@@ -138,6 +138,30 @@ select ok(pg_temp.rows_of('select v from pg_temp.t where k = any(''{5,6}'') orde
           like '[{"v":null}, %', 'nulls come first when descending');
 select ok(pg_temp.rows_of('select v from pg_temp.t where k = any(''{5,6}'') order by v limit 900', true)
           like '%{"v":null}]', '… and last when ascending');
+
+-- 300 random queries (1-8 keys with repeats, nulls and keys without rows, either order, a limit of
+-- 1-300 or none, sometimes another condition; text keys on t3), each against the hook off. Values
+-- that tie (nulls) are compared as values only.
+create table pg_temp.t3 as select id, 'key ' || k as k, v, note from pg_temp.t;
+create index t3_k_v on pg_temp.t3 (k, v);
+analyze pg_temp.t3;
+create function pg_temp.random_query(p_table text) returns text language sql volatile as $$
+  select format('select v from pg_temp.%s where k = any(%L) %s order by v %s %s', p_table,
+                (select array_agg(case when random() < 0.1 then null
+                                       when p_table = 't3' then 'key ' || floor(random() * 210)::int
+                                       else floor(random() * 210)::int::text end)
+                 from generate_series(1, 1 + floor(random() * 8)::int)),
+                case when random() < 0.3 then 'and id % 3 <> 0' else '' end,
+                case when random() < 0.5 then 'desc' else 'asc' end,
+                case when random() < 0.8 then 'limit ' || (1 + floor(random() * 300)::int) else '' end)
+$$;
+select setseed(0.43);
+create temp table random_queries as
+  select n, pg_temp.random_query(case when n % 3 = 0 then 't3' else 't' end) as query from generate_series(1, 300) n;
+select is((select count(*) from random_queries where pg_temp.rows_of(query, true) is distinct from pg_temp.rows_of(query, false)),
+          0::bigint, '300 random queries: the same rows as with the hook off');
+select cmp_ok((select count(*) from random_queries where pg_temp.merged(query)), '>=', 100::bigint,
+  '… most of which the planner gives to the merged scans on its own');
 
 -- Under RLS a key is applied to rows before the policy has filtered them: a query's own key may be
 -- one only if its operator is leakproof, as Postgres asks of an index condition (numeric's = is not).
