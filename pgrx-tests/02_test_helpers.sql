@@ -2,7 +2,7 @@
 -- create users, to act as them the way PostgREST does, and to count and refuse correctly, so
 -- they are tested like the schema is.
 begin;
-select plan(81);
+select plan(83);
 
 -- A scratch table with RLS (rolled back with the test): each row belongs to a user; a user sees
 -- and changes only their own rows, anon nothing, the service role everything.
@@ -176,6 +176,15 @@ select is(tests.sqlstate_of('select 1'), 'ok', 'sqlstate_of: ok when it works');
 
 select is(tests.plan_of($$ select * from scratch where n = 1 $$)::json -> 0 -> 'Plan' ->> 'Relation Name', 'scratch',
   'plan_of: the EXPLAIN (FORMAT JSON) of a statement');
+create temp table entries (n int primary key);
+insert into entries select generate_series(1, 10);
+select tests.index_entries_read('entries') as e0 \gset
+select count(*) from entries \g /dev/null
+select is(tests.index_entries_read('entries') - :e0, 0::bigint, 'index_entries_read: nothing read by a seq scan');
+set local enable_seqscan = off;
+select count(*) from entries where n between 3 and 7 \g /dev/null
+reset enable_seqscan;
+select is(tests.index_entries_read('entries') - :e0, 5::bigint, '... and one entry per row an index scan found');
 
 -- nested: as alice, a helper run as bob leaves us alice
 select tests.authenticate_as('alice');

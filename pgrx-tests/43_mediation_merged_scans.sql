@@ -32,10 +32,6 @@ from generate_series(1, 300) i, generate_series(1, 1000) n
 where i <= 30 or n <= 3;
 analyze public.session_messages, public.session_participants;
 
-create function pg_temp.entries_read() returns bigint language sql as $$
-  select pg_catalog.pg_stat_get_xact_tuples_returned('public.idx_session_messages_session_timestamp'::regclass)
-$$;
-grant execute on function pg_temp.entries_read() to authenticated;
 
 -- The participant's newest 50 ----------------------------------------------------------------------
 \set all_i_can_see 'select id, "timestamp", content, message_type, profile_id from public.session_messages order by "timestamp" desc limit 50'
@@ -48,12 +44,12 @@ create temp table merged_rows (n bigint, id bigint, "timestamp" timestamptz, con
 create temp table plain_rows (like merged_rows);
 grant insert on merged_rows, plain_rows to authenticated;
 select tests.authenticate_as('mo');
-select pg_temp.entries_read() as r0 \gset
+select tests.index_entries_read('public.session_messages') as r0 \gset
 insert into merged_rows select row_number() over (), q.* from (:all_i_can_see) q;
-select pg_temp.entries_read() as r1 \gset
+select tests.index_entries_read('public.session_messages') as r1 \gset
 set local pg_convo.merged_index_scans = off;
 insert into plain_rows select row_number() over (), q.* from (:all_i_can_see) q;
-select pg_temp.entries_read() as r2 \gset
+select tests.index_entries_read('public.session_messages') as r2 \gset
 reset pg_convo.merged_index_scans;
 select tests.reset_authentication();
 

@@ -6,8 +6,8 @@
 -- same for the memories the window takes, which were also walked by sorting all of the user's,
 -- and for an SMS session's window (load_conversation_context).
 -- Generic plans are forced here (plan_cache_mode), and the reads are measured through the
--- transaction's own index statistics (entries read, every index of chat_messages:
--- pg_stat_get_xact_tuples_returned, what pg_stat_user_indexes calls idx_tup_read).
+-- transaction's own index statistics (tests.index_entries_read: entries read, every index of the
+-- table, what pg_stat_user_indexes calls idx_tup_read).
 begin;
 select plan(8);
 
@@ -42,32 +42,25 @@ insert into public.messages (session_id, role, content)
 select ('62626262-0000-4000-c000-' || lpad(n::text, 12, '0'))::uuid, 'user', 'hi' from generate_series(2, 401) n;
 analyze public.chat_messages, public.user_memories, public.messages;
 
-create function pg_temp.index_entries_read(p_table regclass default 'public.chat_messages') returns bigint
-language sql as $$
-  select coalesce(sum(pg_catalog.pg_stat_get_xact_tuples_returned(i.indexrelid)), 0)::bigint
-  from pg_catalog.pg_index i where i.indrelid = p_table
-$$;
-grant execute on function pg_temp.index_entries_read(regclass) to authenticated, service_role;
-
 set local plan_cache_mode = force_generic_plan;
 select tests.authenticate_as('heavy');
-select pg_temp.index_entries_read() as r0 \gset
+select tests.index_entries_read('public.chat_messages') as r0 \gset
 select jsonb_array_length(public.get_chat_context(4000) -> 'messages') as window_rows \gset
-select pg_temp.index_entries_read() as r1 \gset
+select tests.index_entries_read('public.chat_messages') as r1 \gset
 select ok(:window_rows between 40 and 200, format('the window holds %s messages of 10,000', :window_rows));
 select ok(:r1 - :r0 <= 5 * :window_rows + 20,
   format('get_chat_context(4000), generic plans: %s index entries read for a window of %s (bound: 5 per message + 20), not the user''s', :r1 - :r0, :window_rows));
 -- and again, now that every statement's plan is kept
 select jsonb_array_length(public.get_chat_context(4000) -> 'messages') as again_rows \gset
-select pg_temp.index_entries_read() as r2 \gset
+select tests.index_entries_read('public.chat_messages') as r2 \gset
 select is(:again_rows, :window_rows, 'the same window the second time');
 select ok(:r2 - :r1 <= 5 * :window_rows + 20,
   format('the second call: %s index entries read for a window of %s', :r2 - :r1, :window_rows));
 
 -- the memories a window takes: read by id as well, not all of the user's
-select pg_temp.index_entries_read('public.user_memories') as m0 \gset
+select tests.index_entries_read('public.user_memories') as m0 \gset
 select jsonb_array_length(public.get_chat_context(4000, null, 500) -> 'memories') as memory_rows \gset
-select pg_temp.index_entries_read('public.user_memories') as m1 \gset
+select tests.index_entries_read('public.user_memories') as m1 \gset
 select ok(:memory_rows between 10 and 100, format('the window takes %s memories of 2,000', :memory_rows));
 -- the walk (convo.fit_memories) goes down the user's memories in order, off an index, passing
 -- those that do not fit, so it reads at most one per token of the budget; then each taken by id
@@ -79,9 +72,9 @@ select tests.clear_authentication();
 -- An SMS session's window (load_conversation_context, the service role): one long session among
 -- many short ones, its messages read by id as well
 select tests.authenticate_as_service_role();
-select pg_temp.index_entries_read('public.messages') as s0 \gset
+select tests.index_entries_read('public.messages') as s0 \gset
 select jsonb_array_length(public.load_conversation_context('62626262-0000-4000-c000-000000000001', 4000) -> 'messages') as sms_rows \gset
-select pg_temp.index_entries_read('public.messages') as s1 \gset
+select tests.index_entries_read('public.messages') as s1 \gset
 select ok(:sms_rows between 40 and 200, format('the SMS window holds %s messages of 5,000', :sms_rows));
 -- the walk (convo.fit_session_messages) fetches 32 at a time through an incremental sort, which
 -- reads ahead (up to 2 per message + 64), then each taken by id

@@ -24,6 +24,9 @@
 --     tests.error_of(sql, who, with_detail) → text      'ok' or '<SQLSTATE>: <message>'
 --     tests.sqlstate_of(sql, who) → text                'ok' or the SQLSTATE
 --     tests.plan_of(sql, who) → text                    EXPLAIN (FORMAT JSON)
+--   what a statement read
+--     tests.index_entries_read(table) → bigint          index entries this transaction's scans
+--                                                       have read on the table's indexes so far
 --
 -- Every suite is one transaction that ends in ROLLBACK, and so is everything these helpers do:
 -- users, their names and the impersonation (transaction-local settings) vanish with it.
@@ -49,6 +52,7 @@ begin
                'authenticate_as', 'authenticate_as_service_role', 'clear_authentication',
                'reset_authentication', 'authenticate', 'switch_to', 'switch_back', 'affected',
                'would_affect', 'row_count', 'value_of', 'error_of', 'sqlstate_of', 'plan_of',
+               'index_entries_read',
                'create_user', 'act_as', 'act_as_user', 'act_as_anon', 'act_as_service',
                'act_as_postgres']) loop
     execute format('drop function %s cascade', f);
@@ -398,6 +402,18 @@ end
 $$;
 comment on function tests.plan_of(text, text) is
   'The EXPLAIN (FORMAT JSON) of a statement (planned as p_as, when given), as text: for index and initPlan checks.';
+
+-- Read before and after a statement, the difference bounds what its plan read, whatever shape the
+-- plan has (pg_stat_user_indexes' idx_tup_read, counted for this transaction).
+create or replace function tests.index_entries_read(p_table regclass)
+returns bigint
+language sql
+as $$
+  select coalesce(sum(pg_catalog.pg_stat_get_xact_tuples_returned(i.indexrelid)), 0)::bigint
+  from pg_catalog.pg_index i where i.indrelid = p_table
+$$;
+comment on function tests.index_entries_read(regclass) is
+  'Index entries the scans of this transaction have read so far on the table''s indexes: the difference around a statement bounds what its plan read.';
 
 
 -- Older names (thin wrappers) ------------------------------------------------------------------------------

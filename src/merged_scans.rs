@@ -23,7 +23,8 @@
 //!   the plain plan does), so memory stays bounded (a btree scan keeps ~27 kB of state).
 //!
 //! The hook is installed when the library is loaded: in a backend that has not yet called any
-//! pg_convo function, the first plan is Postgres' own (see the README's "Merged index scans").
+//! pg_convo function, the first plan is Postgres' own (see the README, "A participant's newest
+//! messages across all their sessions").
 //! `set pg_convo.merged_index_scans = off` turns it off.
 
 use pgrx::pg_sys;
@@ -93,23 +94,7 @@ pub fn init() {
     }
 }
 
-// --- small helpers over Postgres lists and nodes -------------------------------------------------
-
-unsafe fn list_len(list: *mut List) -> usize {
-    if list.is_null() {
-        0
-    } else {
-        (*list).length as usize
-    }
-}
-
-unsafe fn list_ptr<T>(list: *mut List, i: usize) -> *mut T {
-    (*(*list).elements.add(i)).ptr_value as *mut T
-}
-
-unsafe fn is_a(node: *const c_void, tag: pg_sys::NodeTag) -> bool {
-    !node.is_null() && (*(node as *const Node)).type_ == tag
-}
+// --- the plan's integers (pgrx::is_a, pg_sys::list_length and list_nth for the rest) ----------------
 
 unsafe fn make_int_list(values: &[i64]) -> *mut List {
     let mut list: *mut List = ptr::null_mut();
@@ -119,8 +104,8 @@ unsafe fn make_int_list(values: &[i64]) -> *mut List {
     list
 }
 
-unsafe fn int_at(list: *mut List, i: usize) -> i64 {
-    (*list_ptr::<pg_sys::Integer>(list, i)).ival as i64
+unsafe fn int_at(list: *mut List, i: c_int) -> i64 {
+    (*(pg_sys::list_nth(list, i) as *mut pg_sys::Integer)).ival as i64
 }
 
 // --- planning ------------------------------------------------------------------------------------
@@ -195,8 +180,8 @@ unsafe fn needs_system_columns(rel: *mut pg_sys::RelOptInfo) -> bool {
         }
     }
     let mut attnos: *mut pg_sys::Bitmapset = ptr::null_mut();
-    for i in 0..list_len(r.baserestrictinfo) {
-        let rinfo = list_ptr::<pg_sys::RestrictInfo>(r.baserestrictinfo, i);
+    for i in 0..pg_sys::list_length(r.baserestrictinfo) {
+        let rinfo = pg_sys::list_nth(r.baserestrictinfo, i) as *mut pg_sys::RestrictInfo;
         pg_sys::pull_varattnos((*rinfo).clause as *mut Node, r.relid, &mut attnos);
     }
     let first = pg_sys::bms_next_member(attnos, -1);
@@ -210,20 +195,17 @@ unsafe fn array_key_of(
     rel: *mut pg_sys::RelOptInfo,
     index: *mut pg_sys::IndexOptInfo,
 ) -> Option<*mut Node> {
-    if !is_a(
-        clause as *const c_void,
-        pg_sys::NodeTag::T_ScalarArrayOpExpr,
-    ) {
+    if !pgrx::is_a(clause as *mut Node, pg_sys::NodeTag::T_ScalarArrayOpExpr) {
         return None;
     }
     let saop = clause as *mut pg_sys::ScalarArrayOpExpr;
-    if !(*saop).useOr || list_len((*saop).args) != 2 {
+    if !(*saop).useOr || pg_sys::list_length((*saop).args) != 2 {
         return None;
     }
-    let column = list_ptr::<pg_sys::Var>((*saop).args, 0);
-    let array = list_ptr::<Node>((*saop).args, 1);
+    let column = pg_sys::list_nth((*saop).args, 0) as *mut pg_sys::Var;
+    let array = pg_sys::list_nth((*saop).args, 1) as *mut Node;
     let idx = &*index;
-    if !is_a(column as *const c_void, pg_sys::NodeTag::T_Var)
+    if !pgrx::is_a(column as *mut Node, pg_sys::NodeTag::T_Var)
         || (*column).varno as pg_sys::Index != (*rel).relid
         || (*column).varlevelsup != 0
         || (*column).varattno as c_int != *idx.indexkeys
@@ -275,14 +257,15 @@ unsafe fn add_merged_paths(
         || !(*parse).rowMarks.is_null()
         || (*root).query_pathkeys.is_null()
         || (*rel).baserestrictinfo.is_null()
-        || needs_system_columns(rel)
     {
         return;
     }
-    let wanted = list_ptr::<pg_sys::PathKey>((*root).query_pathkeys, 0);
+    // asked once, and only of a table that has a candidate (every query is planned through here)
+    let mut system_columns: Option<bool> = None;
+    let wanted = pg_sys::list_nth((*root).query_pathkeys, 0) as *mut pg_sys::PathKey;
 
-    for i in 0..list_len((*rel).indexlist) {
-        let index = list_ptr::<pg_sys::IndexOptInfo>((*rel).indexlist, i);
+    for i in 0..pg_sys::list_length((*rel).indexlist) {
+        let index = pg_sys::list_nth((*rel).indexlist, i) as *mut pg_sys::IndexOptInfo;
         let idx = &*index;
         if idx.relam != pg_sys::BTREE_AM_OID
             || idx.nkeycolumns < 2
@@ -296,13 +279,13 @@ unsafe fn add_merged_paths(
         {
             continue;
         }
-        let sort_expr = (*list_ptr::<pg_sys::TargetEntry>(idx.indextlist, 1)).expr;
+        let sort_expr = (*(pg_sys::list_nth(idx.indextlist, 1) as *mut pg_sys::TargetEntry)).expr;
         let sort_collation = *idx.indexcollations.add(1);
         if pg_sys::exprCollation(sort_expr as *mut Node) != sort_collation {
             continue;
         }
-        for j in 0..list_len((*rel).baserestrictinfo) {
-            let rinfo = list_ptr::<pg_sys::RestrictInfo>((*rel).baserestrictinfo, j);
+        for j in 0..pg_sys::list_length((*rel).baserestrictinfo) {
+            let rinfo = pg_sys::list_nth((*rel).baserestrictinfo, j) as *mut pg_sys::RestrictInfo;
             // A key is applied to rows before the other conditions: under RLS a query's own
             // condition may be one only if its operator is leakproof (as for an index qual).
             if !pg_sys::restriction_is_securely_promotable(rinfo, rel) {
@@ -340,8 +323,13 @@ unsafe fn add_merged_paths(
                     (*rel).relids,
                     false,
                 );
-                if list_len(pathkeys) != 1 || list_ptr::<pg_sys::PathKey>(pathkeys, 0) != wanted {
+                if pg_sys::list_length(pathkeys) != 1
+                    || pg_sys::list_nth(pathkeys, 0) as *mut pg_sys::PathKey != wanted
+                {
                     continue;
+                }
+                if *system_columns.get_or_insert_with(|| unsafe { needs_system_columns(rel) }) {
+                    return;
                 }
                 let saop = (*rinfo).clause as *mut pg_sys::ScalarArrayOpExpr;
                 let spec = Spec {
@@ -426,9 +414,9 @@ unsafe extern "C-unwind" fn plan_custom_path(
     _custom_plans: *mut List,
 ) -> *mut pg_sys::Plan {
     let private = (*best_path).custom_private;
-    let n = list_len(private);
+    let last = pg_sys::list_length(private) - 1;
     let spec = Spec::from_list(private);
-    let array = list_ptr::<c_void>(private, n - 1);
+    let array = pg_sys::list_nth(private, last);
 
     let scan =
         pg_sys::palloc0(std::mem::size_of::<pg_sys::CustomScan>()) as *mut pg_sys::CustomScan;
@@ -501,7 +489,7 @@ unsafe extern "C-unwind" fn begin_scan(
     let plan = s.css.ss.ps.plan as *mut pg_sys::CustomScan;
     s.index = pg_sys::index_open(s.spec.index, pg_sys::AccessShareLock as pg_sys::LOCKMODE);
     s.array = pg_sys::ExecInitExpr(
-        list_ptr::<pg_sys::Expr>((*plan).custom_exprs, 0),
+        pg_sys::list_nth((*plan).custom_exprs, 0) as *mut pg_sys::Expr,
         addr_of_mut!(s.css.ss.ps),
     );
     s.run_cxt = pg_sys::AllocSetContextCreateInternal(
